@@ -1,0 +1,36 @@
+package dev.knas.scoring;
+
+import dev.knas.scoring.data.DatasetCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/** Where the data sets are: command-line options shared by the server and the benchmarks. */
+public final class DataOptions {
+
+  private static final Logger log = LoggerFactory.getLogger(DataOptions.class);
+
+  @Option(names = "--data-dir", defaultValue = "${env:KNAS_DATA_DIR}",
+      description = "Folder holding data sets in their usual folders (cifar10-subset/ or cifar-10-batches-bin/,"
+          + " fashion-mnist/). Default: $KNAS_DATA_DIR.")
+  Path dataDir;
+
+  @Option(names = "--cifar10-dir", description = "CIFAR-10 binary files (data_batch_1..5.bin[.gz], "
+      + "test_batch.bin[.gz]); overrides --data-dir.")
+  Path cifar10Dir;
+
+  @Option(names = "--fashion-mnist-dir", description = "Fashion-MNIST IDX files; overrides --data-dir and "
+      + "Debian's /usr/share/datasets/fashion-mnist.")
+  Path fashionMnistDir;
+
+  public DatasetCatalog catalog() {
+    if (dataDir != null && !Files.isDirectory(dataDir)) {
+      log.warn("data directory {} does not exist; only data sets found elsewhere are available", dataDir);
+    }
+    return new DatasetCatalog(Optional.ofNullable(dataDir), Optional.ofNullable(cifar10Dir),
+        Optional.ofNullable(fashionMnistDir));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.knas.scoring;
+
+import dev.knas.scoring.bench.KernelPathBenchmark;
+import dev.knas.scoring.conformance.SelfTestCommand;
+import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.scoring.server.ScoringServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bin/scoring-service}: runs the gRPC scoring service, or one of its maintenance subcommands. */
+@Command(name = "scoring-service", mixinStandardHelpOptions = true, version = "knas scoring-service 0.1.0",
+    description = "Serves knas.v1.ScoringService (plus gRPC health and reflection) until stopped.",
+    subcommands = {SelfTestCommand.class, KernelPathBenchmark.class})
+public final class ScoringServiceCommand implements Callable<Integer> {
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--port", defaultValue = "50051",
+      description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--port-file", description = "Write the bound port to this file once serving.")
+  Path portFile;
+
+  @Option(names = "--default-dataset", defaultValue = "auto",
+      description = "Data set for requests that name none: auto (the first available of cifar10, fashion-mnist,"
+          + " synthetic), or a data set name (default: ${DEFAULT-VALUE}).")
+  String defaultDataset;
+
+  @Option(names = "--queue-capacity", defaultValue = "64",
+      description = "Computations that may wait for the engine; more are RESOURCE_EXHAUSTED"
+          + " (default: ${DEFAULT-VALUE}).")
+  int queueCapacity;
+
+  @Mixin
+  DataOptions data;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ScoringServiceCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    DatasetCatalog catalog = data.catalog();
+    String dataset = defaultDataset.equals("auto")
+        ? DatasetCatalog.NAMES.stream().filter(catalog::isConfigured).findFirst().orElseThrow()
+        : defaultDataset;
+    if (!DatasetCatalog.NAMES.contains(dataset)) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--default-dataset: unknown dataset '" + dataset + "'; known: auto, "
+              + String.join(", ", DatasetCatalog.NAMES));
+    }
+    ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(bind, port), catalog,
+        dataset, queueCapacity));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "knas-shutdown"));
+    if (portFile != null) {
+      Path partial = portFile.resolveSibling(portFile.getFileName() + ".partial");
+      Files.writeString(partial, Integer.toString(server.port()), StandardCharsets.UTF_8);
+      Files.move(partial, portFile, StandardCopyOption.ATOMIC_MOVE);
+    }
+    server.awaitTermination();
+    return 0;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.knas.scoring.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.knas.scoring.DataOptions;
+import dev.knas.scoring.data.Dataset;
+import dev.knas.scoring.device.DeviceSelection;
+import dev.knas.scoring.kernel.GradientKernelScorer;
+import dev.knas.scoring.kernel.KernelRequest;
+import dev.knas.scoring.kernel.KernelResult;
+import dev.knas.scoring.kernel.Precision;
+import dev.knas.space.Nb201Architecture;
+import dev.knas.space.Operation;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scoring-service bench-kernel-paths}: wall time of one MGM computation (data sampling, network
+ * construction and initialisation, passes) by the batched path and by n single-sample passes, same
+ * architecture, data, seed and threads. Prints a table; a benchmark, not a test.
+ */
+@Command(name = "bench-kernel-paths", mixinStandardHelpOptions = true,
+    description = "Median seconds per MGM: one batched pass with per-sample normalisation vs n single-sample"
+        + " passes.")
+public final class KernelPathBenchmark implements Callable<Integer> {
+
+  @Option(names = "--arch", description = "NAS-Bench-201 index or string; repeatable (default: index 1 and the"
+      + " all-nor_conv_3x3 cell).")
+  List<String> architectures;
+
+  @Option(names = "--dataset", defaultValue = "cifar10", description = "Data set (default: ${DEFAULT-VALUE}).")
+  String dataset;
+
+  @Option(names = "--samples", defaultValue = "50", description = "n (default: ${DEFAULT-VALUE}).")
+  int samples;
+
+  @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per path, after one warm-up"
+      + " (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N"
+      + " (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Mixin
+  DataOptions data;
+
+  @Override
+  public Integer call() {
+    Engine engine = Engine.getEngine("PyTorch");
+    Device target = DeviceSelection.ofEngine(engine).resolve(device);
+    Dataset images = data.catalog().get(dataset);
+    List<Nb201Architecture> cells = architectures == null
+        ? List.of(Nb201Architecture.fromIndex(1), Nb201Architecture.uniform(Operation.NOR_CONV_3X3))
+        : architectures.stream().map(Nb201Architecture::fromIndexOrString).toList();
+    System.out.printf("MGM wall time, %s, n = %d, float32, %s, %s threads, median of %d after 1 warm-up%n",
+        dataset, samples, DeviceSelection.name(target), System.getProperty("ai.djl.pytorch.num_threads", "default"),
+        repeats);
+    System.out.printf("%-7s %-10s %-12s %-14s %-9s %-14s %-10s%n", "index", "params", "batched s", "per-sample s",
+        "speed-up", "MGM", "rel. diff");
+    for (Nb201Architecture cell : cells) {
+      KernelRequest batched = new KernelRequest(cell, images, samples, 0, target, Precision.FLOAT32, false);
+      KernelRequest perSample = new KernelRequest(cell, images, samples, 0, target, Precision.FLOAT32, true);
+      Timing fast = time(batched);
+      Timing slow = time(perSample);
+      System.out.printf("%-7d %-10d %-12.3f %-14.3f %-9.1f %-14.6g %-10.1e%n", cell.index(),
+          fast.result().parameterCount(), fast.medianSeconds(), slow.medianSeconds(),
+          slow.medianSeconds() / fast.medianSeconds(), fast.result().mgm(),
+          Math.abs(fast.result().mgm() - slow.result().mgm()) / Math.abs(slow.result().mgm()));
+    }
+    return 0;
+  }
+
+  private record Timing(double medianSeconds, KernelResult result) {}
+
+  private Timing time(KernelRequest request) {
+    KernelResult last = GradientKernelScorer.compute(request);
+    double[] seconds = new double[repeats];
+    for (int i = 0; i < repeats; i++) {
+      last = GradientKernelScorer.compute(request);
+      seconds[i] = last.seconds();
+    }
+    Arrays.sort(seconds);
+    return new Timing(seconds[repeats / 2], last);
+  }
+}

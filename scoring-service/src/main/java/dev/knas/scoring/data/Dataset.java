@@ -1,0 +1,91 @@
+package dev.knas.scoring.data;
+
+import java.util.function.Supplier;
+
+/**
+ * An image classification data set: its training and test splits and the per-channel normalisation that turns
+ * 8-bit pixels into network inputs, {@code (pixel / 255 - mean[c]) / std[c]}. Splits load on first use.
+ */
+public final class Dataset {
+
+  private final String name;
+  private final ImageShape shape;
+  private final int classes;
+  private final double[] mean;
+  private final double[] std;
+  private final Supplier<ImageSplit> train;
+  private final Supplier<ImageSplit> test;
+  private final String source;
+
+  Dataset(String name, ImageShape shape, int classes, double[] mean, double[] std,
+      Supplier<ImageSplit> train, Supplier<ImageSplit> test, String source) {
+    this.name = name;
+    this.shape = shape;
+    this.classes = classes;
+    this.mean = mean.clone();
+    this.std = std.clone();
+    this.train = memoize(train);
+    this.test = memoize(test);
+    this.source = source;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ImageShape shape() {
+    return shape;
+  }
+
+  public int classes() {
+    return classes;
+  }
+
+  /** Where the data came from: a directory, or "generated" for the synthetic set. */
+  public String source() {
+    return source;
+  }
+
+  public ImageSplit train() {
+    return train.get();
+  }
+
+  public ImageSplit test() {
+    return test.get();
+  }
+
+  /** The normalised images {@code indices} of {@code split}, as one NCHW block of values. */
+  public double[] normalisedImages(ImageSplit split, int[] indices) {
+    int pixels = shape.pixels();
+    int plane = shape.height() * shape.width();
+    double[] values = new double[indices.length * pixels];
+    for (int i = 0; i < indices.length; i++) {
+      for (int p = 0; p < pixels; p++) {
+        int c = p / plane;
+        values[i * pixels + p] = (split.pixel(indices[i], p) / 255.0 - mean[c]) / std[c];
+      }
+    }
+    return values;
+  }
+
+  private static Supplier<ImageSplit> memoize(Supplier<ImageSplit> loader) {
+    return new Supplier<>() {
+      private volatile ImageSplit value;
+
+      @Override
+      public ImageSplit get() {
+        ImageSplit v = value;
+        if (v == null) {
+          synchronized (this) {
+            v = value;
+            if (v == null) {
+              v = loader.get();
+              value = v;
+            }
+          }
+        }
+        return v;
+      }
+    };
+  }
+}

@@ -1,0 +1,208 @@
+package dev.knas.scoring.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knas.scoring.TestData;
+import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.v1.Architecture;
+import dev.knas.v1.CellEdges;
+import dev.knas.v1.ComputeGradientKernelRequest;
+import dev.knas.v1.ComputeGradientKernelResponse;
+import dev.knas.v1.EvaluationOptions;
+import dev.knas.v1.Fidelity;
+import dev.knas.v1.GradientKernelOptions;
+import dev.knas.v1.Operation;
+import dev.knas.v1.ScoreArchitectureRequest;
+import dev.knas.v1.ScoreArchitectureResponse;
+import dev.knas.v1.ScoringServiceGrpc;
+import dev.knas.v1.ShortTrainRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The real server on an ephemeral loopback port, the real Netty channel, CIFAR-10 from ../shared/data. */
+class ScoringServerEndToEndTest {
+
+  private static ScoringServer server;
+  private static ManagedChannel channel;
+  private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
+
+  @BeforeAll
+  static void start() throws Exception {
+    DatasetCatalog catalog = new DatasetCatalog(Optional.of(TestData.root()), Optional.empty(), Optional.empty());
+    server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0), catalog,
+        "cifar10", 8));
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    scoring = ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void scoresThreeArchitecturesOnCifar10InEachForm() {
+    Architecture index1 = Architecture.newBuilder().setNb201Index(1).build();
+    Architecture allConv3 = Architecture.newBuilder().setEdges(CellEdges.newBuilder()
+        .addAllOps(List.of(Operation.OPERATION_NOR_CONV_3X3, Operation.OPERATION_NOR_CONV_3X3,
+            Operation.OPERATION_NOR_CONV_3X3, Operation.OPERATION_NOR_CONV_3X3, Operation.OPERATION_NOR_CONV_3X3,
+            Operation.OPERATION_NOR_CONV_3X3))).build();
+    Architecture index0 = Architecture.newBuilder().setNb201String(
+        "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|").build();
+    long[] parameters = {802_426, 1_531_546, 129_306};
+    List<Architecture> architectures = List.of(index1, allConv3, index0);
+    for (int i = 0; i < architectures.size(); i++) {
+      ScoreArchitectureResponse response = scoring.scoreArchitecture(ScoreArchitectureRequest.newBuilder()
+          .setArchitecture(architectures.get(i)).build());
+      assertTrue(response.getValue() > 0 && Double.isFinite(response.getValue()), response.toString());
+      assertEquals(Fidelity.FIDELITY_GRADIENT_KERNEL, response.getFidelity());
+      assertEquals(parameters[i], response.getArchitecture().getParameterCount());
+      assertEquals(response.getArchitecture().getNb201String(), response.getArchitecture().getCanonical());
+      assertEquals(6, response.getArchitecture().getEdges().getOpsCount());
+      EvaluationOptions used = response.getProvenance().getOptions();
+      assertEquals("cifar10", used.getDataset());
+      assertEquals("cpu", response.getProvenance().getDevice());
+      assertEquals(50, response.getProvenance().getGradientKernel().getNumSamples());
+      assertEquals("mgm/1", response.getProvenance().getDefinitionVersion());
+      assertTrue(response.getProvenance().getWallSeconds() > 0);
+      assertTrue(response.getProvenance().getEngine().startsWith("PyTorch 2.7.1"));
+    }
+  }
+
+  @Test
+  void sameRequestSameValue() {
+    ScoreArchitectureRequest request = ScoreArchitectureRequest.newBuilder()
+        .setArchitecture(Architecture.newBuilder().setNb201Index(42))
+        .setOptions(EvaluationOptions.newBuilder().setSeed(9))
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(10)).build();
+    assertEquals(scoring.scoreArchitecture(request).getValue(), scoring.scoreArchitecture(request).getValue());
+  }
+
+  @Test
+  void gramMatrixAndNormsAgreeWithMgm() {
+    ComputeGradientKernelResponse response = scoring.computeGradientKernel(ComputeGradientKernelRequest
+        .newBuilder().setArchitecture(Architecture.newBuilder().setNb201Index(1))
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(8))
+        .setIncludeGramMatrix(true).setIncludeSampleGradientNorms(true).build());
+    assertEquals(8, response.getGramMatrix().getRows());
+    assertEquals(64, response.getGramMatrix().getValuesCount());
+    assertEquals(8, response.getSampleGradientNormsCount());
+    assertEquals(8, response.getSampleIndicesCount());
+    double mean = response.getGramMatrix().getValuesList().stream().mapToDouble(Double::doubleValue).sum() / 64;
+    assertEquals(response.getMgm(), mean, 1e-9 * response.getMgm());
+    double batched = scoring.scoreArchitecture(ScoreArchitectureRequest.newBuilder()
+        .setArchitecture(Architecture.newBuilder().setNb201Index(1))
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(8)).build()).getValue();
+    assertEquals(response.getMgm(), batched, 1e-3 * response.getMgm(), "float32 batched vs per-sample");
+  }
+
+  @Test
+  void badInputGetsAStatusNamingTheFieldAndTheServerKeepsServing() {
+    expect(Status.Code.INVALID_ARGUMENT, "architecture: is required",
+        () -> scoring.scoreArchitecture(ScoreArchitectureRequest.getDefaultInstance()));
+    expect(Status.Code.INVALID_ARGUMENT, "architecture.nb201_string", () -> scoring.scoreArchitecture(
+        score(Architecture.newBuilder().setNb201String("|nor_conv_3x3~0|+|bogus~0|none~1|+|none~0|none~1|none~2|"))));
+    expect(Status.Code.INVALID_ARGUMENT, "0..15624",
+        () -> scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(15625))));
+    expect(Status.Code.INVALID_ARGUMENT, "architecture.edges", () -> scoring.scoreArchitecture(
+        score(Architecture.newBuilder().setEdges(CellEdges.newBuilder().addOps(Operation.OPERATION_NONE)))));
+    expect(Status.Code.INVALID_ARGUMENT, "known: cifar10, fashion-mnist, synthetic",
+        () -> scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(1)).toBuilder()
+            .setOptions(EvaluationOptions.newBuilder().setDataset("imagenet")).build()));
+    expect(Status.Code.INVALID_ARGUMENT, "limit of 1024",
+        () -> scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(1)).toBuilder()
+            .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(1025)).build()));
+    expect(Status.Code.INVALID_ARGUMENT, "limit of 128",
+        () -> scoring.computeGradientKernel(ComputeGradientKernelRequest.newBuilder()
+            .setArchitecture(Architecture.newBuilder().setNb201Index(1)).setIncludeGramMatrix(true)
+            .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(129)).build()));
+    expect(Status.Code.FAILED_PRECONDITION, "options.device",
+        () -> scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(1)).toBuilder()
+            .setOptions(EvaluationOptions.newBuilder().setDevice("gpu:3")).build()));
+    expect(Status.Code.INVALID_ARGUMENT, "options.device",
+        () -> scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(1)).toBuilder()
+            .setOptions(EvaluationOptions.newBuilder().setDevice("tpu")).build()));
+    expect(Status.Code.UNIMPLEMENTED, "FIDELITY_BENCHMARK",
+        () -> scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(1)).toBuilder()
+            .setFidelity(Fidelity.FIDELITY_BENCHMARK).build()));
+    expect(Status.Code.UNIMPLEMENTED, "ShortTrain",
+        () -> scoring.shortTrain(ShortTrainRequest.getDefaultInstance()).hasNext());
+    ScoreArchitectureResponse after = scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(5))
+        .toBuilder().setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(4)).build());
+    assertTrue(after.getValue() > 0);
+  }
+
+  @Test
+  void healthReportsServing() {
+    HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+    assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+    assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder()
+        .setService(ScoringServiceGrpc.SERVICE_NAME).build()).getStatus());
+  }
+
+  @Test
+  void reflectionListsTheScoringService() throws Exception {
+    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+        new StreamObserver<>() {
+          @Override
+          public void onNext(ServerReflectionResponse value) {
+            answer.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            answer.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+    List<String> services = answer.get(30, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
+        .map(ServiceResponse::getName).toList();
+    requests.onCompleted();
+    assertTrue(services.contains("knas.v1.ScoringService"), services.toString());
+    assertTrue(services.contains("grpc.health.v1.Health"), services.toString());
+  }
+
+  private static ScoreArchitectureRequest score(Architecture.Builder architecture) {
+    return ScoreArchitectureRequest.newBuilder().setArchitecture(architecture).build();
+  }
+
+  private static void expect(Status.Code code, String inDescription, Executable call) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::execute);
+    assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+    assertTrue(e.getStatus().getDescription().contains(inDescription), e.getStatus().toString());
+  }
+
+  /** A call that may throw. */
+  private interface Executable {
+    void execute();
+  }
+}

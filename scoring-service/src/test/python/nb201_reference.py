@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""PyTorch reference for the deterministic conformance case of shared/spec/nb201-and-mgm.md (section 5).
+
+Builds NAS-Bench-201's TinyNetwork (C=16, N=5) in plain PyTorch, initialises it with the spec's sin formula,
+and computes MGM the literal way: n single-sample forward/backward passes in training mode, the n x n Gram
+matrix of the flattened gradients, and its mean. Prints one JSON object per architecture.
+
+    /usr/bin/python3 nb201_reference.py --arch '|nor_conv_3x3~0|+|...|' [--arch ...] [--samples 50]
+"""
+import argparse
+import json
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+EDGES = [(1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2)]
+
+
+def parse(arch):
+    ops = {}
+    for target, node in enumerate(arch.split("+"), start=1):
+        for edge in node.strip("|").split("|"):
+            op, source = edge.split("~")
+            assert op in OPS, op
+            ops[(target, int(source))] = op
+    assert sorted(ops) == sorted(EDGES), arch
+    return [ops[e] for e in EDGES]
+
+
+class ReLUConvBN(nn.Module):
+    def __init__(self, c_in, c_out, kernel, stride):
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=(kernel - 1) // 2, bias=False)
+        self.bn = nn.BatchNorm2d(c_out)
+
+    def forward(self, x):
+        return self.bn(self.conv(F.relu(x)))
+
+
+class Cell(nn.Module):
+    def __init__(self, ops, channels):
+        super().__init__()
+        self.ops = ops
+        self.edges = nn.ModuleList()
+        for op in ops:
+            if op == "nor_conv_1x1":
+                self.edges.append(ReLUConvBN(channels, channels, 1, 1))
+            elif op == "nor_conv_3x3":
+                self.edges.append(ReLUConvBN(channels, channels, 3, 1))
+            else:
+                self.edges.append(nn.Identity())
+
+    def forward(self, x):
+        nodes = [x]
+        for target in range(1, 4):
+            total = 0
+            for source in range(target):
+                e = EDGES.index((target, source))
+                op, module, inp = self.ops[e], self.edges[e], nodes[source]
+                if op == "none":
+                    total = total + inp * 0.0
+                elif op == "skip_connect":
+                    total = total + inp
+                elif op == "avg_pool_3x3":
+                    total = total + F.avg_pool2d(inp, 3, stride=1, padding=1, count_include_pad=False)
+                else:
+                    total = total + module(inp)
+            nodes.append(total)
+        return nodes[3]
+
+
+class Reduction(nn.Module):
+    def __init__(self, c_in, c_out):
+        super().__init__()
+        self.a = ReLUConvBN(c_in, c_out, 3, 2)
+        self.b = ReLUConvBN(c_out, c_out, 3, 1)
+        self.shortcut = nn.Sequential(nn.AvgPool2d(2, stride=2, padding=0),
+                                      nn.Conv2d(c_in, c_out, 1, bias=False))
+
+    def forward(self, x):
+        return self.b(self.a(x)) + self.shortcut(x)
+
+
+class TinyNetwork(nn.Module):
+    def __init__(self, ops, c_in=3, classes=10, channels=16, cells=5):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(c_in, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels))
+        blocks = []
+        c = channels
+        for stage in range(3):
+            if stage > 0:
+                blocks.append(Reduction(c, 2 * c))
+                c *= 2
+            blocks.extend(Cell(ops, c) for _ in range(cells))
+        self.blocks = nn.ModuleList(blocks)
+        self.last = nn.BatchNorm2d(c)
+        self.classifier = nn.Linear(c, classes)
+
+    def forward(self, x):
+        x = self.stem(x)
+        for block in self.blocks:
+            x = block(x)
+        x = F.relu(self.last(x))
+        return self.classifier(x.mean(dim=(2, 3)))
+
+
+def conformance_init(net):
+    owners = {}
+    for module in net.modules():
+        for name, p in module.named_parameters(recurse=False):
+            owners[id(p)] = (module, name)
+    with torch.no_grad():
+        for k, (_, p) in enumerate(net.named_parameters()):
+            module, name = owners[id(p)]
+            if isinstance(module, nn.BatchNorm2d):
+                p.fill_(1.0 if name == "weight" else 0.0)
+                continue
+            if isinstance(module, nn.Conv2d):
+                fan_in = module.in_channels * module.kernel_size[0] * module.kernel_size[1]
+            else:
+                fan_in = module.in_features
+            i = torch.arange(p.numel(), dtype=torch.float64)
+            p.copy_((torch.sin(0.37 * i + 1.3 * k) / math.sqrt(fan_in)).reshape(p.shape))
+
+
+def sample(n):
+    c, h, w = torch.meshgrid(torch.arange(3), torch.arange(32), torch.arange(32), indexing="ij")
+    flat = (c * 1024 + h * 32 + w).to(torch.float64)
+    return torch.sin(0.001 * flat + 0.5 * n).unsqueeze(0), torch.tensor([n % 10])
+
+
+def run(arch, samples):
+    net = TinyNetwork(parse(arch)).double()
+    conformance_init(net)
+    net.train()
+    params = list(net.parameters())
+    grads = []
+    first = None
+    for n in range(samples):
+        x, y = sample(n)
+        net.zero_grad(set_to_none=True)
+        logits = net(x)
+        loss = F.cross_entropy(logits, y)
+        loss.backward()
+        grads.append(torch.cat([p.grad.reshape(-1).clone() for p in params]))
+        if n == 0:
+            first = (loss.item(), logits[0, :3].tolist())
+    g = torch.stack(grads)
+    gram = g @ g.T
+    return {
+        "architecture": arch,
+        "precision": "float64",
+        "mgm": gram.mean().item(),
+        "sample0_loss": first[0],
+        "sample0_logits": first[1],
+        "parameter_count": sum(p.numel() for p in params),
+        "engine": "PyTorch " + torch.__version__,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arch", action="append", required=True, help="NAS-Bench-201 string (repeatable)")
+    parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    for arch in args.arch:
+        print(json.dumps(run(arch, args.samples)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
