@@ -128,10 +128,17 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
         fail(out, method, error instanceof CompletionException ? error.getCause() : error);
         return;
       }
+      T response;
+      try {
+        response = respond.apply(result);
+      } catch (RuntimeException e) {
+        fail(out, method, e);
+        return;
+      }
       log.info("{} {} n={} dataset={} device={} mgm={} in {} s", method, kernel.request().cell(),
           kernel.request().samples(), kernel.request().dataset().name(),
           kernel.effectiveOptions().getDevice(), result.mgm(), String.format("%.3f", result.seconds()));
-      out.onNext(respond.apply(result));
+      out.onNext(response);
       out.onCompleted();
     });
   }

@@ -11,6 +11,7 @@ import dev.knas.scoring.kernel.Precision;
 import dev.knas.space.Nb201Architecture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +38,8 @@ class PyTorchConformanceTest {
   static void runReference() throws IOException, InterruptedException {
     String python = System.getenv("KNAS_TORCH_PYTHON");
     assumeTrue(python != null, "KNAS_TORCH_PYTHON is not set: skipping the comparison with PyTorch");
-    List<String> command = new ArrayList<>(List.of(python, "src/test/python/nb201_reference.py",
+    Path script = Path.of(System.getProperty("knas.module.dir", "."), "src/test/python/nb201_reference.py");
+    List<String> command = new ArrayList<>(List.of(python, script.toString(),
         "--threads", System.getProperty("ai.djl.pytorch.num_threads", "2")));
     for (String arch : ARCHITECTURES) {
       command.add("--arch");
