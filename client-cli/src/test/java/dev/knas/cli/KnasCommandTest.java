@@ -12,10 +12,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** bin/knas's commands against the real service over loopback (synthetic data, so no files are needed). */
@@ -24,10 +26,13 @@ class KnasCommandTest {
   private static ScoringServer server;
   private static String target;
 
+  @TempDir
+  static Path store;
+
   @BeforeAll
   static void start() throws Exception {
     server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
-        new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.empty()), "synthetic", 4));
+        new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.empty()), "synthetic", 4, store));
     target = "127.0.0.1:" + server.port();
   }
 

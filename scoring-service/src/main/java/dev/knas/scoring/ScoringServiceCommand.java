@@ -1,6 +1,7 @@
 package dev.knas.scoring;
 
 import dev.knas.scoring.bench.KernelPathBenchmark;
+import dev.knas.scoring.cache.StoreException;
 import dev.knas.scoring.conformance.SelfTestCommand;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ScoringServer;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bin/scoring-service}: runs the gRPC scoring service, or one of its maintenance subcommands. */
-@Command(name = "scoring-service", mixinStandardHelpOptions = true, version = "knas scoring-service 0.1.0",
+@Command(name = "scoring-service", mixinStandardHelpOptions = true,
+    version = "knas scoring-service " + ScoringServer.VERSION,
     description = "Serves knas.v1.ScoringService (plus gRPC health and reflection) until stopped.",
     subcommands = {SelfTestCommand.class, KernelPathBenchmark.class})
 public final class ScoringServiceCommand implements Callable<Integer> {
@@ -42,11 +44,24 @@ public final class ScoringServiceCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int queueCapacity;
 
+  @Option(names = "--store-dir", defaultValue = "knas-data",
+      description = "Directory of the persistent score cache (RocksDB), created if missing; one service process"
+          + " per directory (default: ${DEFAULT-VALUE}).")
+  Path storeDir;
+
   @Mixin
   DataOptions data;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ScoringServiceCommand()).execute(args));
+    CommandLine cli = new CommandLine(new ScoringServiceCommand());
+    cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
+      if (error instanceof StoreException) {
+        commandLine.getErr().println("scoring-service: " + error.getMessage());
+        return 1;
+      }
+      throw error;
+    });
+    System.exit(cli.execute(args));
   }
 
   @Override
@@ -61,7 +76,7 @@ public final class ScoringServiceCommand implements Callable<Integer> {
               + String.join(", ", DatasetCatalog.NAMES));
     }
     ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(bind, port), catalog,
-        dataset, queueCapacity));
+        dataset, queueCapacity, storeDir));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();

@@ -1,5 +1,10 @@
 package dev.knas.scoring.data;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +21,7 @@ public final class Dataset {
   private final Supplier<ImageSplit> train;
   private final Supplier<ImageSplit> test;
   private final String source;
+  private volatile String fingerprint;
 
   Dataset(String name, ImageShape shape, int classes, double[] mean, double[] std,
       Supplier<ImageSplit> train, Supplier<ImageSplit> test, String source) {
@@ -52,6 +58,31 @@ public final class Dataset {
 
   public ImageSplit test() {
     return test.get();
+  }
+
+  /**
+   * Hex SHA-256 of the decoded contents (name, image shape, both splits' pixels and labels): equal for the
+   * plain and gzipped copies of one file set, different as soon as one image or label differs.
+   */
+  public String fingerprint() {
+    String f = fingerprint;
+    if (f == null) {
+      try {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update((name + "/" + shape.channels() + "x" + shape.height() + "x" + shape.width())
+            .getBytes(StandardCharsets.UTF_8));
+        for (ImageSplit split : new ImageSplit[] {train(), test()}) {
+          sha.update(ByteBuffer.allocate(Integer.BYTES).putInt(split.size()).array());
+          sha.update(split.labels());
+          sha.update(split.pixels());
+        }
+        f = HexFormat.of().formatHex(sha.digest());
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("the JVM has no SHA-256", e);
+      }
+      fingerprint = f;
+    }
+    return f;
   }
 
   /** The normalised images {@code indices} of {@code split}, as one NCHW block of values. */

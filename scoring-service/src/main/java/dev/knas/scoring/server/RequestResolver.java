@@ -1,19 +1,25 @@
 package dev.knas.scoring.server;
 
 import ai.djl.Device;
+import dev.knas.scoring.cache.CacheKeys;
 import dev.knas.scoring.data.Dataset;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.data.DatasetException;
 import dev.knas.scoring.device.DeviceSelection;
 import dev.knas.scoring.device.DeviceUnavailableException;
+import dev.knas.scoring.kernel.GradientKernelScorer;
 import dev.knas.scoring.kernel.KernelRequest;
 import dev.knas.scoring.kernel.Precision;
+import dev.knas.space.CanonicalForm;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.space.Operation;
 import dev.knas.v1.Architecture;
+import dev.knas.v1.CacheKey;
 import dev.knas.v1.CellEdges;
 import dev.knas.v1.EvaluationOptions;
+import dev.knas.v1.Fidelity;
 import dev.knas.v1.GradientKernelOptions;
+import dev.knas.v1.ScoreArchitectureRequest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,16 +45,33 @@ final class RequestResolver {
     this.devices = devices;
   }
 
-  /** A kernel computation and the effective options it runs with. */
-  record ResolvedKernel(KernelRequest request, EvaluationOptions effectiveOptions,
-      GradientKernelOptions effectiveKernelOptions) {}
+  /**
+   * A kernel computation (on the canonical form of the {@code requested} cell), the effective options it runs
+   * with, and the cache key of its value.
+   */
+  record ResolvedKernel(Nb201Architecture requested, KernelRequest request, EvaluationOptions effectiveOptions,
+      GradientKernelOptions effectiveKernelOptions, CacheKey cacheKey) {}
+
+  /** A ScoreArchitecture request; only the gradient-kernel fidelity is implemented. */
+  ResolvedKernel score(ScoreArchitectureRequest request) {
+    Fidelity fidelity = request.getFidelity();
+    switch (fidelity) {
+      case FIDELITY_UNSPECIFIED, FIDELITY_GRADIENT_KERNEL -> { }
+      case FIDELITY_SHORT_TRAINING, FIDELITY_BENCHMARK ->
+          throw RequestException.unimplemented("fidelity " + fidelity + " is not implemented by this server");
+      default -> throw RequestException.invalid("fidelity", "unknown value " + request.getFidelityValue());
+    }
+    return kernel(request.hasArchitecture(), request.getArchitecture(), request.getOptions(),
+        request.getGradientKernel(), false);
+  }
 
   ResolvedKernel kernel(boolean hasArchitecture, Architecture architecture, EvaluationOptions options,
       GradientKernelOptions kernelOptions, boolean perSampleGradients) {
     if (!hasArchitecture) {
       throw RequestException.invalid("architecture", "is required");
     }
-    Nb201Architecture cell = architecture(architecture);
+    Nb201Architecture requested = architecture(architecture);
+    Nb201Architecture canonical = CanonicalForm.of(requested);
     int samples = kernelOptions.getNumSamples() == 0 ? DEFAULT_SAMPLES : kernelOptions.getNumSamples();
     int limit = perSampleGradients ? MAX_SAMPLES_PER_SAMPLE_GRADIENTS : MAX_SAMPLES;
     if (samples > limit) {
@@ -72,9 +95,21 @@ final class RequestResolver {
         .setPrecision(precision == Precision.FLOAT64 ? dev.knas.v1.Precision.PRECISION_FLOAT64
             : dev.knas.v1.Precision.PRECISION_FLOAT32)
         .build();
-    return new ResolvedKernel(
-        new KernelRequest(cell, dataset, samples, options.getSeed(), device, precision, perSampleGradients),
-        effective, GradientKernelOptions.newBuilder().setNumSamples(samples).build());
+    CacheKey key = CacheKey.newBuilder()
+        .setFormatVersion(CacheKeys.FORMAT_VERSION)
+        .setDefinitionVersion(GradientKernelScorer.DEFINITION_VERSION)
+        .setFidelity(Fidelity.FIDELITY_GRADIENT_KERNEL)
+        .setCanonicalArchitecture(canonical.toBenchmarkString())
+        .setDataset(datasetName)
+        .setDatasetFingerprint(fingerprint(dataset))
+        .setNumSamples(samples)
+        .setSeed(options.getSeed())
+        .setPrecision(effective.getPrecision())
+        .setDeviceKind(device.isGpu() ? "gpu" : "cpu")
+        .build();
+    return new ResolvedKernel(requested,
+        new KernelRequest(canonical, dataset, samples, options.getSeed(), device, precision, perSampleGradients),
+        effective, GradientKernelOptions.newBuilder().setNumSamples(samples).build(), key);
   }
 
   static Nb201Architecture architecture(Architecture architecture) {
@@ -124,6 +159,14 @@ final class RequestResolver {
   private static int trainSize(Dataset dataset) {
     try {
       return dataset.train().size();
+    } catch (DatasetException e) {
+      throw RequestException.failedPrecondition("options.dataset", e.getMessage());
+    }
+  }
+
+  private static String fingerprint(Dataset dataset) {
+    try {
+      return dataset.fingerprint();
     } catch (DatasetException e) {
       throw RequestException.failedPrecondition("options.dataset", e.getMessage());
     }

@@ -1,6 +1,8 @@
 package dev.knas.scoring.server;
 
-import ai.djl.engine.Engine;
+import com.google.protobuf.util.Timestamps;
+import dev.knas.scoring.cache.CacheKeys;
+import dev.knas.scoring.cache.ScoreCache;
 import dev.knas.scoring.data.DatasetException;
 import dev.knas.scoring.kernel.GradientKernel;
 import dev.knas.scoring.kernel.GradientKernelScorer;
@@ -8,6 +10,8 @@ import dev.knas.scoring.kernel.KernelResult;
 import dev.knas.scoring.server.RequestResolver.ResolvedKernel;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.space.Operation;
+import dev.knas.v1.CacheEntry;
+import dev.knas.v1.CacheResult;
 import dev.knas.v1.CellEdges;
 import dev.knas.v1.ComputeGradientKernelRequest;
 import dev.knas.v1.ComputeGradientKernelResponse;
@@ -22,52 +26,56 @@ import dev.knas.v1.ScoreArchitecturesResult;
 import dev.knas.v1.ScoringServiceGrpc;
 import dev.knas.v1.ShortTrainEvent;
 import dev.knas.v1.ShortTrainRequest;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The knas.v1.ScoringService RPCs: validation, engine work on the {@link EngineQueue}, status mapping. */
+/**
+ * The knas.v1.ScoringService RPCs: validation, the score cache, engine work on the {@link EngineQueue}, and the
+ * mapping of failures to statuses.
+ */
 final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase {
 
   private static final Logger log = LoggerFactory.getLogger(ScoringGrpcService.class);
 
   private final RequestResolver resolver;
   private final EngineQueue queue;
+  private final ScoreCache cache;
   private final String engine;
 
-  ScoringGrpcService(RequestResolver resolver, EngineQueue queue, Engine engine) {
+  ScoringGrpcService(RequestResolver resolver, EngineQueue queue, ScoreCache cache, String engine) {
     this.resolver = resolver;
     this.queue = queue;
-    this.engine = engine.getEngineName() + " " + engine.getVersion() + " via DJL " + Engine.getDjlVersion();
+    this.cache = cache;
+    this.engine = engine;
   }
 
   @Override
   public void scoreArchitecture(ScoreArchitectureRequest request, StreamObserver<ScoreArchitectureResponse> out) {
     ResolvedKernel kernel;
     try {
-      Fidelity fidelity = request.getFidelity();
-      switch (fidelity) {
-        case FIDELITY_UNSPECIFIED, FIDELITY_GRADIENT_KERNEL -> { }
-        case FIDELITY_SHORT_TRAINING, FIDELITY_BENCHMARK ->
-            throw RequestException.unimplemented("fidelity " + fidelity + " is not implemented by this server");
-        default -> throw RequestException.invalid("fidelity", "unknown value " + request.getFidelityValue());
-      }
-      kernel = resolver.kernel(request.hasArchitecture(), request.getArchitecture(), request.getOptions(),
-          request.getGradientKernel(), false);
+      kernel = resolver.score(request);
     } catch (RuntimeException e) {
       fail(out, "ScoreArchitecture", e);
       return;
     }
-    run(out, "ScoreArchitecture", kernel, result -> ScoreArchitectureResponse.newBuilder()
-        .setArchitecture(resolved(kernel.request().cell(), result.parameterCount()))
-        .setFidelity(Fidelity.FIDELITY_GRADIENT_KERNEL)
-        .setValue(result.mgm())
-        .setProvenance(provenance(kernel, result))
-        .build());
+    answer(out, "ScoreArchitecture", kernel, cached(kernel), (answer, response) -> {
+      CacheEntry entry = answer.entry();
+      response.onNext(ScoreArchitectureResponse.newBuilder()
+          .setArchitecture(resolved(kernel.requested(), entry.getArchitecture()))
+          .setFidelity(Fidelity.FIDELITY_GRADIENT_KERNEL)
+          .setValue(entry.getValue())
+          .setProvenance(entry.getProvenance())
+          .setCache(CacheResult.newBuilder().setHit(answer.hit()).setKey(entry.getKey()))
+          .build());
+    });
   }
 
   @Override
@@ -82,32 +90,49 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
       fail(out, "ComputeGradientKernel", e);
       return;
     }
-    run(out, "ComputeGradientKernel", kernel, result -> {
-      ComputeGradientKernelResponse.Builder response = ComputeGradientKernelResponse.newBuilder()
-          .setArchitecture(resolved(kernel.request().cell(), result.parameterCount()))
-          .setMgm(result.mgm())
-          .setMeanLoss(result.meanLoss())
-          .setProvenance(provenance(kernel, result));
-      for (int index : result.sampleIndices()) {
-        response.addSampleIndices(index);
-      }
-      GradientKernel.Gram gram = result.gram().orElse(null);
-      if (gram != null && request.getIncludeGramMatrix()) {
-        Matrix.Builder matrix = Matrix.newBuilder().setRows(gram.matrix().length).setColumns(gram.matrix().length);
-        for (double[] row : gram.matrix()) {
-          for (double value : row) {
-            matrix.addValues(value);
+    if (!perSample) {
+      answer(out, "ComputeGradientKernel", kernel, cached(kernel), (answer, response) -> {
+        CacheEntry entry = answer.entry();
+        response.onNext(ComputeGradientKernelResponse.newBuilder()
+            .setArchitecture(resolved(kernel.requested(), entry.getArchitecture()))
+            .setMgm(entry.getValue())
+            .setMeanLoss(entry.getMeanLoss())
+            .addAllSampleIndices(entry.getSampleIndicesList())
+            .setProvenance(entry.getProvenance())
+            .setCache(CacheResult.newBuilder().setHit(answer.hit()).setKey(entry.getKey()))
+            .build());
+      });
+      return;
+    }
+    answer(out, "ComputeGradientKernel", kernel, queue.submit(() -> GradientKernelScorer.compute(kernel.request())),
+        (result, response) -> {
+          ComputeGradientKernelResponse.Builder message = ComputeGradientKernelResponse.newBuilder()
+              .setArchitecture(resolved(kernel.requested(), canonical(kernel, result)))
+              .setMgm(result.mgm())
+              .setMeanLoss(result.meanLoss())
+              .setProvenance(provenance(kernel, result))
+              .setCache(CacheResult.getDefaultInstance());
+          for (int index : result.sampleIndices()) {
+            message.addSampleIndices(index);
           }
-        }
-        response.setGramMatrix(matrix);
-      }
-      if (gram != null && request.getIncludeSampleGradientNorms()) {
-        for (double norm : gram.norms()) {
-          response.addSampleGradientNorms(norm);
-        }
-      }
-      return response.build();
-    });
+          GradientKernel.Gram gram = result.gram().orElseThrow();
+          if (request.getIncludeGramMatrix()) {
+            Matrix.Builder matrix = Matrix.newBuilder().setRows(gram.matrix().length)
+                .setColumns(gram.matrix().length);
+            for (double[] row : gram.matrix()) {
+              for (double value : row) {
+                matrix.addValues(value);
+              }
+            }
+            message.setGramMatrix(matrix);
+          }
+          if (request.getIncludeSampleGradientNorms()) {
+            for (double norm : gram.norms()) {
+              message.addSampleGradientNorms(norm);
+            }
+          }
+          response.onNext(message.build());
+        });
   }
 
   @Override
@@ -121,29 +146,72 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
         RequestException.unimplemented("ScoreArchitectures is not implemented by this server"));
   }
 
-  private <T> void run(StreamObserver<T> out, String method, ResolvedKernel kernel,
-      Function<KernelResult, T> respond) {
-    queue.submit(() -> GradientKernelScorer.compute(kernel.request())).whenComplete((result, error) -> {
+  /**
+   * The cached value of {@code kernel}, computing it on the engine when missing. The computation runs in a
+   * context detached from the calling RPC: requests waiting for the same key must not lose it if the first
+   * caller goes away.
+   */
+  private CompletableFuture<ScoreCache.Answer> cached(ResolvedKernel kernel) {
+    String key = CacheKeys.hash(kernel.cacheKey());
+    return cache.getOrCompute(key, () -> {
+      Context detached = Context.current().fork();
+      Context previous = detached.attach();
+      try {
+        return queue.submit(() -> {
+          KernelResult result = GradientKernelScorer.compute(kernel.request());
+          return CacheEntry.newBuilder()
+              .setFormatVersion(CacheKeys.FORMAT_VERSION)
+              .setKey(key)
+              .setKeyFields(kernel.cacheKey())
+              .setValue(result.mgm())
+              .setMeanLoss(result.meanLoss())
+              .addAllSampleIndices(Arrays.stream(result.sampleIndices()).boxed().toList())
+              .setArchitecture(canonical(kernel, result))
+              .setProvenance(provenance(kernel, result))
+              .setComputedAt(Timestamps.fromMillis(System.currentTimeMillis()))
+              .build();
+        });
+      } finally {
+        detached.detach(previous);
+      }
+    });
+  }
+
+  /** Completes {@code out} with {@code respond}'s message once {@code work} is done, or with its failure. */
+  private static <T, R> void answer(StreamObserver<R> out, String method, ResolvedKernel kernel,
+      CompletableFuture<T> work, BiConsumer<T, StreamObserver<R>> respond) {
+    long start = System.nanoTime();
+    work.whenComplete((result, error) -> {
       if (error != null) {
         fail(out, method, error instanceof CompletionException ? error.getCause() : error);
         return;
       }
-      T response;
       try {
-        response = respond.apply(result);
+        respond.accept(result, out);
       } catch (RuntimeException e) {
         fail(out, method, e);
         return;
       }
-      log.info("{} {} n={} dataset={} device={} mgm={} in {} s", method, kernel.request().cell(),
-          kernel.request().samples(), kernel.request().dataset().name(),
-          kernel.effectiveOptions().getDevice(), result.mgm(), String.format("%.3f", result.seconds()));
-      out.onNext(response);
       out.onCompleted();
+      log.info("{} {} n={} dataset={} device={} {} in {} ms", method, kernel.request().cell(),
+          kernel.request().samples(), kernel.request().dataset().name(), kernel.effectiveOptions().getDevice(),
+          result instanceof ScoreCache.Answer a && a.hit() ? "hit" : "computed",
+          String.format("%.1f", (System.nanoTime() - start) / 1e6));
     });
   }
 
-  private ResolvedArchitecture resolved(Nb201Architecture cell, long parameterCount) {
+  private static ResolvedArchitecture canonical(ResolvedKernel kernel, KernelResult result) {
+    return describe(kernel.request().cell(), result.parameterCount());
+  }
+
+  /** The requested architecture's forms, with the canonical form and parameter count of what was computed. */
+  private static ResolvedArchitecture resolved(Nb201Architecture requested, ResolvedArchitecture computed) {
+    return describe(requested, computed.getParameterCount()).toBuilder()
+        .setCanonical(computed.getNb201String())
+        .build();
+  }
+
+  private static ResolvedArchitecture describe(Nb201Architecture cell, long parameterCount) {
     CellEdges.Builder edges = CellEdges.newBuilder();
     for (Operation op : cell.ops()) {
       edges.addOpsValue(op.ordinal() + 1);
@@ -165,11 +233,12 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
         .setWallSeconds(result.seconds())
         .setEngine(engine)
         .setDefinitionVersion(GradientKernelScorer.DEFINITION_VERSION)
+        .setServiceVersion(ScoringServer.VERSION)
         .build();
   }
 
   /** Answers with the status the failure maps to; only server faults are logged with their stack trace. */
-  private static void fail(StreamObserver<?> out, String method, Throwable error) {
+  static void fail(StreamObserver<?> out, String method, Throwable error) {
     Status status;
     if (error instanceof RequestException e) {
       status = e.status();

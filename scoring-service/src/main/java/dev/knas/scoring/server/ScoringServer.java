@@ -1,6 +1,8 @@
 package dev.knas.scoring.server;
 
 import ai.djl.engine.Engine;
+import dev.knas.scoring.cache.ScoreCache;
+import dev.knas.scoring.cache.ScoreStore;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.device.DeviceSelection;
 import dev.knas.v1.ScoringServiceGrpc;
@@ -11,6 +13,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,39 +26,62 @@ public final class ScoringServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ScoringServer.class);
 
-  /** What a server needs to start. */
+  /** Version of the service, recorded in every score's provenance. */
+  public static final String VERSION = "0.1.0";
+
+  /**
+   * What a server needs to start.
+   *
+   * @param storeDir directory of the persistent score store (created if missing)
+   */
   public record Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset,
-      int queueCapacity) {}
+      int queueCapacity, Path storeDir) {}
 
   private final Server server;
   private final EngineQueue queue;
   private final HealthStatusManager health;
+  private final ScoreStore store;
 
-  private ScoringServer(Server server, EngineQueue queue, HealthStatusManager health) {
+  private ScoringServer(Server server, EngineQueue queue, HealthStatusManager health, ScoreStore store) {
     this.server = server;
     this.queue = queue;
     this.health = health;
+    this.store = store;
   }
 
-  /** Binds and starts; the bound port is {@link #port()} (useful with port 0). */
+  /**
+   * Opens the score store, binds and starts; the bound port is {@link #port()} (useful with port 0).
+   *
+   * @throws dev.knas.scoring.cache.StoreException when the store cannot be opened (locked, corrupt, unreadable)
+   */
   public static ScoringServer start(Config config) throws IOException {
     Engine engine = Engine.getEngine("PyTorch");
+    ScoreStore store = ScoreStore.open(config.storeDir());
+    ScoreCache cache = new ScoreCache(store);
     EngineQueue queue = new EngineQueue(config.queueCapacity());
     RequestResolver resolver = new RequestResolver(config.datasets(), config.defaultDataset(),
         DeviceSelection.ofEngine(engine));
     HealthStatusManager health = new HealthStatusManager();
-    Server server = NettyServerBuilder.forAddress(config.address())
-        .addService(new ScoringGrpcService(resolver, queue, engine))
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build()
-        .start();
-    ScoringServer started = new ScoringServer(server, queue, health);
+    String engineName = engine.getEngineName() + " " + engine.getVersion() + " via DJL " + Engine.getDjlVersion();
+    Server server;
+    try {
+      server = NettyServerBuilder.forAddress(config.address())
+          .addService(new ScoringGrpcService(resolver, queue, cache, engineName))
+          .addService(new ScoreCacheGrpcService(cache, resolver))
+          .addService(health.getHealthService())
+          .addService(ProtoReflectionServiceV1.newInstance())
+          .build()
+          .start();
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    ScoringServer started = new ScoringServer(server, queue, health, store);
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(ScoringServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-    log.info("scoring service listening on {}:{} (default dataset {}, engine {} {}, {} GPU(s))",
-        config.address().getHostString(), server.getPort(), config.defaultDataset(), engine.getEngineName(),
-        engine.getVersion(), engine.getGpuCount());
+    log.info("scoring service listening on {}:{} (default dataset {}, engine {}, {} GPU(s), score store {} with"
+        + " {} entries)", config.address().getHostString(), server.getPort(), config.defaultDataset(), engineName,
+        engine.getGpuCount(), store.path(), store.entries());
     return started;
   }
 
@@ -67,7 +93,7 @@ public final class ScoringServer implements AutoCloseable {
     server.awaitTermination();
   }
 
-  /** Reports NOT_SERVING, stops taking calls, lets running ones finish (up to 30 s). */
+  /** Reports NOT_SERVING, stops taking calls, lets running ones finish (up to 30 s), closes the store. */
   @Override
   public void close() throws InterruptedException {
     health.enterTerminalState();
@@ -76,5 +102,6 @@ public final class ScoringServer implements AutoCloseable {
       server.shutdownNow();
     }
     queue.close();
+    store.close();
   }
 }

@@ -6,7 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knas.scoring.TestData;
 import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.space.CanonicalForm;
+import dev.knas.space.Nb201Architecture;
 import dev.knas.v1.Architecture;
+import dev.knas.v1.CacheStats;
+import dev.knas.v1.ExportCacheRequest;
+import dev.knas.v1.GetCacheStatsRequest;
+import dev.knas.v1.LookupScoreRequest;
+import dev.knas.v1.LookupScoreResponse;
+import dev.knas.v1.ScoreCacheServiceGrpc;
 import dev.knas.v1.CellEdges;
 import dev.knas.v1.ComputeGradientKernelRequest;
 import dev.knas.v1.ComputeGradientKernelResponse;
@@ -31,13 +39,18 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real server on an ephemeral loopback port, the real Netty channel, CIFAR-10 from ../shared/data. */
 class ScoringServerEndToEndTest {
@@ -46,11 +59,14 @@ class ScoringServerEndToEndTest {
   private static ManagedChannel channel;
   private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
 
+  @TempDir
+  static Path store;
+
   @BeforeAll
   static void start() throws Exception {
     DatasetCatalog catalog = new DatasetCatalog(Optional.of(TestData.root()), Optional.empty(), Optional.empty());
     server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0), catalog,
-        "cifar10", 8));
+        "cifar10", 8, store));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     scoring = ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
   }
@@ -82,7 +98,8 @@ class ScoringServerEndToEndTest {
       assertTrue(response.getValue() > 0 && Double.isFinite(response.getValue()), response.toString());
       assertEquals(Fidelity.FIDELITY_GRADIENT_KERNEL, response.getFidelity());
       assertEquals(parameters[i], response.getArchitecture().getParameterCount());
-      assertEquals(response.getArchitecture().getNb201String(), response.getArchitecture().getCanonical());
+      assertEquals(CanonicalForm.of(Nb201Architecture.parse(response.getArchitecture().getNb201String()))
+          .toBenchmarkString(), response.getArchitecture().getCanonical());
       assertEquals(6, response.getArchitecture().getEdges().getOpsCount());
       EvaluationOptions used = response.getProvenance().getOptions();
       assertEquals("cifar10", used.getDataset());
@@ -155,6 +172,107 @@ class ScoringServerEndToEndTest {
     ScoreArchitectureResponse after = scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(5))
         .toBuilder().setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(4)).build());
     assertTrue(after.getValue() > 0);
+  }
+
+  @Test
+  void repeatsEquivalentArchitecturesAndOtherDeadlinesAreCacheHits() throws Exception {
+    ScoreArchitectureRequest request = ScoreArchitectureRequest.newBuilder()
+        .setArchitecture(Architecture.newBuilder().setNb201String(
+            "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|"))
+        .setOptions(EvaluationOptions.newBuilder().setSeed(31))
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(8)).build();
+    ScoreArchitectureResponse first = scoring.scoreArchitecture(request);
+    assertEquals(false, first.getCache().getHit());
+    assertEquals(64, first.getCache().getKey().length());
+    assertEquals("|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|", first.getArchitecture().getCanonical());
+
+    ScoreArchitectureResponse again = scoring.scoreArchitecture(request);
+    assertEquals(true, again.getCache().getHit());
+    assertEquals(first.getCache().getKey(), again.getCache().getKey());
+    assertEquals(first.getValue(), again.getValue());
+    assertEquals(first.getProvenance(), again.getProvenance());
+
+    ScoreArchitectureResponse equivalent = scoring.scoreArchitecture(request.toBuilder()
+        .setArchitecture(Architecture.newBuilder().setNb201String(
+            "|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|")).build());
+    assertEquals(true, equivalent.getCache().getHit());
+    assertEquals(first.getValue(), equivalent.getValue());
+    assertEquals("|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|",
+        equivalent.getArchitecture().getNb201String());
+
+    ManagedChannel other = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+        .userAgent("another-client/9.9").build();
+    try {
+      ScoreArchitectureResponse otherClient = ScoringServiceGrpc.newBlockingStub(other)
+          .withDeadlineAfter(17, TimeUnit.SECONDS).scoreArchitecture(request);
+      assertEquals(true, otherClient.getCache().getHit());
+      assertEquals(first.getCache().getKey(), otherClient.getCache().getKey());
+    } finally {
+      other.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    ComputeGradientKernelResponse kernel = scoring.computeGradientKernel(ComputeGradientKernelRequest.newBuilder()
+        .setArchitecture(request.getArchitecture()).setOptions(request.getOptions())
+        .setGradientKernel(request.getGradientKernel()).build());
+    assertEquals(true, kernel.getCache().getHit());
+    assertEquals(first.getValue(), kernel.getMgm());
+
+    ScoreArchitectureResponse otherSeed = scoring.scoreArchitecture(request.toBuilder()
+        .setOptions(EvaluationOptions.newBuilder().setSeed(32)).build());
+    assertEquals(false, otherSeed.getCache().getHit());
+    assertTrue(!otherSeed.getCache().getKey().equals(first.getCache().getKey()));
+  }
+
+  @Test
+  void concurrentIdenticalRequestsComputeOnce() throws Exception {
+    ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
+    CacheStats before = cache.getCacheStats(GetCacheStatsRequest.getDefaultInstance());
+    ScoreArchitectureRequest request = ScoreArchitectureRequest.newBuilder()
+        .setArchitecture(Architecture.newBuilder().setNb201Index(77))
+        .setOptions(EvaluationOptions.newBuilder().setSeed(123))
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(16)).build();
+    List<CompletableFuture<ScoreArchitectureResponse>> answers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      answers.add(CompletableFuture.supplyAsync(() -> scoring.scoreArchitecture(request)));
+    }
+    Set<Double> values = new HashSet<>();
+    for (CompletableFuture<ScoreArchitectureResponse> answer : answers) {
+      values.add(answer.get(2, TimeUnit.MINUTES).getValue());
+    }
+    CacheStats after = cache.getCacheStats(GetCacheStatsRequest.getDefaultInstance());
+    assertEquals(1, values.size());
+    assertEquals(1, after.getMisses() - before.getMisses());
+    assertEquals(3, after.getHits() - before.getHits() + after.getCoalesced() - before.getCoalesced());
+    assertEquals(1, after.getEntries() - before.getEntries());
+  }
+
+  @Test
+  void theCacheCanBeQueriedWithoutComputing() {
+    ScoreArchitectureRequest request = ScoreArchitectureRequest.newBuilder()
+        .setArchitecture(Architecture.newBuilder().setNb201Index(9))
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(4)).build();
+    ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
+    LookupScoreResponse before = cache.lookupScore(LookupScoreRequest.newBuilder().setRequest(request).build());
+    assertEquals(false, before.getFound());
+    ScoreArchitectureResponse scored = scoring.scoreArchitecture(request);
+    assertEquals(before.getKey(), scored.getCache().getKey());
+    LookupScoreResponse byKey = cache.lookupScore(LookupScoreRequest.newBuilder()
+        .setKey(scored.getCache().getKey()).build());
+    assertEquals(true, byKey.getFound());
+    assertEquals(scored.getValue(), byKey.getEntry().getValue());
+    assertEquals("cifar10", byKey.getEntry().getKeyFields().getDataset());
+    assertEquals(64, byKey.getEntry().getKeyFields().getDatasetFingerprint().length());
+    assertEquals(4, byKey.getEntry().getSampleIndicesCount());
+    assertTrue(byKey.getEntry().getComputedAt().getSeconds() > 0);
+    assertEquals(true, cache.lookupScore(LookupScoreRequest.newBuilder().setRequest(request).build()).getFound());
+    List<String> exported = new ArrayList<>();
+    cache.exportCache(ExportCacheRequest.getDefaultInstance()).forEachRemaining(e -> exported.add(e.getKey()));
+    assertTrue(exported.contains(scored.getCache().getKey()));
+    CacheStats stats = cache.getCacheStats(GetCacheStatsRequest.getDefaultInstance());
+    assertEquals(exported.size(), stats.getEntries());
+    assertTrue(stats.getBytesOnDisk() > 0);
+    expect(Status.Code.INVALID_ARGUMENT, "key",
+        () -> cache.lookupScore(LookupScoreRequest.newBuilder().setKey("xyz").build()));
   }
 
   @Test

@@ -1,0 +1,94 @@
+package dev.knas.scoring.cache;
+
+import dev.knas.v1.CacheEntry;
+import dev.knas.v1.CacheStats;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Answers from the {@link ScoreStore} when it can, and otherwise computes each missing key once: requests for
+ * a key whose computation is under way wait for that computation instead of starting another. A value is stored
+ * (durably) before anyone is answered with it; a failed computation stores nothing and fails every waiter.
+ */
+public final class ScoreCache {
+
+  /** An entry and whether it came from the store without computing. */
+  public record Answer(CacheEntry entry, boolean hit) {}
+
+  private final ScoreStore store;
+  private final ConcurrentHashMap<String, CompletableFuture<CacheEntry>> inFlight = new ConcurrentHashMap<>();
+  private final AtomicLong hits = new AtomicLong();
+  private final AtomicLong misses = new AtomicLong();
+  private final AtomicLong coalesced = new AtomicLong();
+
+  public ScoreCache(ScoreStore store) {
+    this.store = store;
+  }
+
+  /**
+   * The entry for {@code key}, from the store, from a computation already under way, or from
+   * {@code compute}, which is called at most once per missing key at a time.
+   */
+  public CompletableFuture<Answer> getOrCompute(String key, Supplier<CompletableFuture<CacheEntry>> compute) {
+    Optional<CacheEntry> stored = store.get(key);
+    if (stored.isPresent()) {
+      hits.incrementAndGet();
+      return CompletableFuture.completedFuture(new Answer(stored.get(), true));
+    }
+    CompletableFuture<CacheEntry> flight = new CompletableFuture<>();
+    CompletableFuture<CacheEntry> existing = inFlight.putIfAbsent(key, flight);
+    if (existing != null) {
+      coalesced.incrementAndGet();
+      return existing.thenApply(entry -> new Answer(entry, false));
+    }
+    // A flight for this key may have stored its entry and left between the store read and putIfAbsent.
+    Optional<CacheEntry> late = store.get(key);
+    if (late.isPresent()) {
+      inFlight.remove(key, flight);
+      flight.complete(late.get());
+      hits.incrementAndGet();
+      return CompletableFuture.completedFuture(new Answer(late.get(), true));
+    }
+    misses.incrementAndGet();
+    CompletableFuture<CacheEntry> computation;
+    try {
+      computation = compute.get().thenApply(entry -> {
+        store.put(entry);
+        return entry;
+      });
+    } catch (RuntimeException e) {
+      computation = CompletableFuture.failedFuture(e);
+    }
+    computation.whenComplete((entry, error) -> {
+      inFlight.remove(key, flight);
+      if (error != null) {
+        flight.completeExceptionally(error);
+      } else {
+        flight.complete(entry);
+      }
+    });
+    return flight.thenApply(entry -> new Answer(entry, false));
+  }
+
+  public Optional<CacheEntry> lookup(String key) {
+    return store.get(key);
+  }
+
+  public ScoreStore store() {
+    return store;
+  }
+
+  public CacheStats stats() {
+    return CacheStats.newBuilder()
+        .setEntries(store.entries())
+        .setHits(hits.get())
+        .setMisses(misses.get())
+        .setCoalesced(coalesced.get())
+        .setBytesOnDisk(store.bytesOnDisk())
+        .setPath(store.path().toString())
+        .build();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.knas.scoring.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.knas.scoring.cache.CacheKeys;
+import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.scoring.device.DeviceSelection;
+import dev.knas.v1.Architecture;
+import dev.knas.v1.EvaluationOptions;
+import dev.knas.v1.GradientKernelOptions;
+import dev.knas.v1.Precision;
+import dev.knas.v1.ScoreArchitectureRequest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every value-affecting option changes the cache key; nothing else does. */
+class CacheKeySensitivityTest {
+
+  @TempDir
+  Path temp;
+
+  private static final ScoreArchitectureRequest BASE = ScoreArchitectureRequest.newBuilder()
+      .setArchitecture(Architecture.newBuilder().setNb201Index(1))
+      .setOptions(EvaluationOptions.newBuilder().setDataset("synthetic").setSeed(4))
+      .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(10))
+      .build();
+
+  private final RequestResolver resolver = new RequestResolver(
+      new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.empty()), "synthetic",
+      new DeviceSelection(0, "test engine"));
+
+  private String key(RequestResolver r, ScoreArchitectureRequest request) {
+    return CacheKeys.hash(r.score(request).cacheKey());
+  }
+
+  private String key(UnaryOperator<ScoreArchitectureRequest.Builder> change) {
+    return key(resolver, change.apply(BASE.toBuilder()).build());
+  }
+
+  @Test
+  void valueAffectingOptionsChangeTheKey() {
+    List<String> keys = List.of(
+        key(r -> r),
+        key(r -> r.setArchitecture(Architecture.newBuilder().setNb201Index(2))),
+        key(r -> r.setOptions(r.getOptions().toBuilder().setSeed(5))),
+        key(r -> r.setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(11))),
+        key(r -> r.setOptions(r.getOptions().toBuilder().setPrecision(Precision.PRECISION_FLOAT64))),
+        key(r -> r.setOptions(r.getOptions().toBuilder().setDataset("fashion-mnist"))));
+    Set<String> distinct = new HashSet<>(keys);
+    assertEquals(keys.size(), distinct.size(), keys.toString());
+  }
+
+  @Test
+  void defaultsAndNonAffectingChoicesKeepTheKey() {
+    String base = key(r -> r);
+    assertEquals(base, key(r -> r.setOptions(r.getOptions().toBuilder().setDevice("cpu"))));
+    assertEquals(base, key(r -> r.setOptions(r.getOptions().toBuilder().setDevice("auto"))));
+    assertEquals(base, key(r -> r.setOptions(r.getOptions().toBuilder().setDataset(""))));
+    assertEquals(base, key(r -> r.setOptions(r.getOptions().toBuilder().setPrecision(Precision.PRECISION_FLOAT32))));
+    assertEquals(base, key(r -> r.setArchitecture(Architecture.newBuilder().setNb201String(
+        "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"))));
+  }
+
+  @Test
+  void equivalentArchitecturesShareTheKey() {
+    String a = key(r -> r.setArchitecture(Architecture.newBuilder().setNb201String(
+        "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|")));
+    String b = key(r -> r.setArchitecture(Architecture.newBuilder().setNb201String(
+        "|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|")));
+    assertEquals(a, b);
+  }
+
+  @Test
+  void theDatasetsContentsAreInTheKey() throws IOException {
+    Path one = cifar(temp.resolve("one"), (byte) 1);
+    Path two = cifar(temp.resolve("two"), (byte) 2);
+    ScoreArchitectureRequest request = BASE.toBuilder()
+        .setOptions(BASE.getOptions().toBuilder().setDataset("cifar10"))
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(2)).build();
+    String first = key(resolverFor(one), request);
+    assertEquals(first, key(resolverFor(one), request));
+    assertNotEquals(first, key(resolverFor(two), request));
+  }
+
+  private static RequestResolver resolverFor(Path cifar) {
+    return new RequestResolver(new DatasetCatalog(Optional.empty(), Optional.of(cifar), Optional.empty()),
+        "cifar10", new DeviceSelection(0, "test engine"));
+  }
+
+  /** Six CIFAR files of two records each, every pixel {@code fill}. */
+  private static Path cifar(Path dir, byte fill) throws IOException {
+    Files.createDirectories(dir);
+    byte[] records = new byte[2 * 3073];
+    Arrays.fill(records, fill);
+    records[0] = 0;
+    records[3073] = 1;
+    for (String name : List.of("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5",
+        "test_batch")) {
+      try (OutputStream out = Files.newOutputStream(dir.resolve(name + ".bin"))) {
+        out.write(records);
+      }
+    }
+    return dir;
+  }
+}
