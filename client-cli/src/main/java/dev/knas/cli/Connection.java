@@ -1,6 +1,9 @@
 package dev.knas.cli;
 
+import dev.knas.v1.ScoreCacheServiceGrpc;
+import dev.knas.v1.ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub;
 import dev.knas.v1.ScoringServiceGrpc;
+import dev.knas.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +21,23 @@ final class Connection {
       + " ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
-  /** Runs {@code call} with a blocking stub on a fresh plaintext channel, closing the channel after. */
-  <T> T call(Function<ScoringServiceGrpc.ScoringServiceBlockingStub, T> call)
-      throws InterruptedException {
+  /** Runs {@code call} against knas.v1.ScoringService with the deadline. */
+  <T> T scoring(Function<ScoringServiceBlockingStub, T> call) throws InterruptedException {
+    return withChannel(channel -> call.apply(ScoringServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)));
+  }
+
+  /** Runs {@code call} against knas.v1.ScoreCacheService with the deadline. */
+  <T> T cache(Function<ScoreCacheServiceBlockingStub, T> call) throws InterruptedException {
+    return withChannel(channel -> call.apply(ScoreCacheServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)));
+  }
+
+  /** A fresh plaintext channel for one command, shut down after. */
+  private <T> T withChannel(Function<ManagedChannel, T> call) throws InterruptedException {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
     try {
-      return call.apply(ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutSeconds,
-          TimeUnit.SECONDS));
+      return call.apply(channel);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -5,12 +5,16 @@ import dev.knas.v1.ComputeGradientKernelResponse;
 import dev.knas.v1.Matrix;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code knas kernel}: MGM and, on request, the Gram matrix and per-sample gradient norms. */
 @Command(name = "kernel", mixinStandardHelpOptions = true,
     description = "Computes the gradient kernel of one architecture: MGM, optionally the Gram matrix.")
 final class KernelCommand extends ServiceCall implements Callable<Integer> {
+
+  @Mixin
+  ScoreOptions score;
 
   @Option(names = "--gram", description = "Also fetch and print the n x n Gram matrix.")
   boolean gram;
@@ -21,19 +25,18 @@ final class KernelCommand extends ServiceCall implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ComputeGradientKernelRequest request = ComputeGradientKernelRequest.newBuilder()
-        .setArchitecture(architecture())
-        .setOptions(options())
-        .setGradientKernel(kernelOptions())
+        .setArchitecture(score.architecture())
+        .setOptions(score.options())
+        .setGradientKernel(score.kernelOptions())
         .setIncludeGramMatrix(gram)
         .setIncludeSampleGradientNorms(norms)
         .build();
-    ComputeGradientKernelResponse response = connection.call(stub -> stub.computeGradientKernel(request));
+    ComputeGradientKernelResponse response = connection.scoring(stub -> stub.computeGradientKernel(request));
     if (json) {
       printJson(response);
       return 0;
     }
-    out().printf("architecture %s (index %d, %,d parameters)%n", response.getArchitecture().getNb201String(),
-        response.getArchitecture().getNb201Index(), response.getArchitecture().getParameterCount());
+    printArchitecture(response.getArchitecture());
     out().printf("MGM        %.10g%nmean loss  %.6f%n", response.getMgm(), response.getMeanLoss());
     printProvenance(response.getProvenance());
     if (response.hasGramMatrix()) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/knas}: the scoring service from a terminal. */
 @Command(name = "knas", mixinStandardHelpOptions = true, version = "knas 0.1.0",
     description = "Scores NAS-Bench-201 architectures with a running KNAS scoring service.",
-    subcommands = {ScoreCommand.class, KernelCommand.class})
+    subcommands = {ScoreCommand.class, KernelCommand.class, CacheCommand.class, SpaceCommand.class})
 public final class KnasCommand {
 
   public static void main(String[] args) {
@@ -26,7 +26,7 @@ public final class KnasCommand {
 
   private static String describe(Exception error, CommandLine commandLine) {
     if (error instanceof StatusRuntimeException e) {
-      String target = commandLine.getCommand() instanceof ServiceCall call ? call.connection.target : "?";
+      String target = commandLine.getCommand() instanceof UsesService command ? command.connection().target : "?";
       return switch (e.getStatus().getCode()) {
         case UNAVAILABLE -> "cannot reach the scoring service at " + target + " ("
             + e.getStatus().getDescription() + ")";

@@ -3,20 +3,18 @@ package dev.knas.cli;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
-import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;
-import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.Precision;
 import dev.knas.v1.Provenance;
+import dev.knas.v1.ResolvedArchitecture;
 import java.io.PrintWriter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** What the commands that score one architecture share: target, architecture, options, output format. */
-abstract class ServiceCall {
+/** What every command that calls the service shares: the connection and the output format. */
+abstract class ServiceCall implements UsesService {
 
   @Mixin
   Connection connection;
@@ -24,62 +22,12 @@ abstract class ServiceCall {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--arch", required = true,
-      description = "NAS-Bench-201 index (0..15624) or architecture string, e.g. '|nor_conv_3x3~0|+|...|'.")
-  String arch;
-
-  @Option(names = "--dataset", description = "cifar10, fashion-mnist or synthetic (default: the service's).")
-  String dataset;
-
-  @Option(names = "--samples", description = "n, samples in the gradient kernel (default: the service's, 50).")
-  Integer samples;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Initialisation and sample seed (default: 0).")
-  long seed;
-
-  @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default: auto).")
-  String device;
-
-  @Option(names = "--precision", description = "float32 or float64 (default: float32).")
-  String precision;
-
   @Option(names = "--json", description = "Print the response as JSON (protobuf's JSON mapping).")
   boolean json;
 
-  Architecture architecture() {
-    String text = arch.strip();
-    if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-      try {
-        return Architecture.newBuilder().setNb201Index(Integer.parseInt(text)).build();
-      } catch (NumberFormatException e) {
-        throw new ParameterException(spec.commandLine(), "--arch: index " + text
-            + " is out of range 0..15624");
-      }
-    }
-    return Architecture.newBuilder().setNb201String(text).build();
-  }
-
-  EvaluationOptions options() {
-    EvaluationOptions.Builder options = EvaluationOptions.newBuilder().setSeed(seed);
-    if (dataset != null) {
-      options.setDataset(dataset);
-    }
-    if (device != null) {
-      options.setDevice(device);
-    }
-    if (precision != null) {
-      options.setPrecision(switch (precision.toLowerCase()) {
-        case "float32" -> Precision.PRECISION_FLOAT32;
-        case "float64" -> Precision.PRECISION_FLOAT64;
-        default -> throw new ParameterException(spec.commandLine(),
-            "--precision: '" + precision + "' is not float32 or float64");
-      });
-    }
-    return options.build();
-  }
-
-  GradientKernelOptions kernelOptions() {
-    return GradientKernelOptions.newBuilder().setNumSamples(samples == null ? 0 : samples).build();
+  @Override
+  public Connection connection() {
+    return connection;
   }
 
   PrintWriter out() {
@@ -88,6 +36,14 @@ abstract class ServiceCall {
 
   void printJson(MessageOrBuilder message) throws InvalidProtocolBufferException {
     out().println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(message));
+  }
+
+  void printArchitecture(ResolvedArchitecture a) {
+    out().printf("architecture %s (index %d, %,d parameters)%n", a.getNb201String(), a.getNb201Index(),
+        a.getParameterCount());
+    if (!a.getCanonical().equals(a.getNb201String())) {
+      out().printf("canonical    %s%n", a.getCanonical());
+    }
   }
 
   void printProvenance(Provenance p) {

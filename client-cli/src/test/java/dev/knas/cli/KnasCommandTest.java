@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.util.JsonFormat;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ScoringServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.knas.v1.CacheEntry;
+import dev.knas.v1.CacheStats;
 import dev.knas.v1.ComputeGradientKernelResponse;
+import dev.knas.v1.LookupScoreResponse;
 import dev.knas.v1.ScoreArchitectureResponse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +111,54 @@ class KnasCommandTest {
     Run run = knas("score", "--arch", "1", "--target", "127.0.0.1:" + port, "--timeout", "20");
     assertEquals(3, run.exitCode());
     assertTrue(run.err().contains("cannot reach the scoring service at 127.0.0.1:" + port), run.err());
+  }
+
+  @Test
+  void cacheCommandsReadWhatScoringStored() throws Exception {
+    Run scored = knas("score", "--arch", "11", "--samples", "4", "--seed", "8", "--json", "--target", target);
+    assertEquals(0, scored.exitCode(), scored.err());
+    ScoreArchitectureResponse.Builder response = ScoreArchitectureResponse.newBuilder();
+    JsonFormat.parser().merge(scored.out(), response);
+    String key = response.getCache().getKey();
+
+    Run byKey = knas("cache", "get", "--key", key, "--json", "--target", target);
+    assertEquals(0, byKey.exitCode(), byKey.err());
+    LookupScoreResponse.Builder found = LookupScoreResponse.newBuilder();
+    JsonFormat.parser().merge(byKey.out(), found);
+    assertEquals(response.getValue(), found.getEntry().getValue());
+
+    Run byArch = knas("cache", "get", "--arch", "11", "--samples", "4", "--seed", "8", "--target", target);
+    assertEquals(0, byArch.exitCode(), byArch.err());
+    assertTrue(byArch.out().contains(key), byArch.out());
+    Run absent = knas("cache", "get", "--arch", "11", "--samples", "4", "--seed", "9", "--target", target);
+    assertEquals(4, absent.exitCode(), absent.out());
+
+    Run stats = knas("cache", "stats", "--json", "--target", target);
+    assertEquals(0, stats.exitCode(), stats.err());
+    CacheStats.Builder parsed = CacheStats.newBuilder();
+    JsonFormat.parser().merge(stats.out(), parsed);
+    assertTrue(parsed.getEntries() >= 1 && parsed.getBytesOnDisk() > 0, stats.out());
+
+    Run export = knas("cache", "export", "--target", target);
+    assertEquals(0, export.exitCode(), export.err());
+    List<String> lines = export.out().strip().lines().toList();
+    assertEquals(parsed.getEntries(), lines.size());
+    boolean listed = false;
+    for (String line : lines) {
+      CacheEntry.Builder entry = CacheEntry.newBuilder();
+      JsonFormat.parser().merge(line, entry);
+      listed |= entry.getKey().equals(key);
+    }
+    assertTrue(listed, export.out());
+  }
+
+  @Test
+  void spaceStatsCountsTheCanonicalClasses() throws Exception {
+    Run run = knas("space", "stats", "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode stats = new ObjectMapper().readTree(run.out());
+    assertEquals(15625, stats.get("architectures").asInt());
+    assertEquals(5224, stats.get("canonical_classes").asInt());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.knas.scoring;
 
+import dev.knas.scoring.bench.CacheHitBenchmark;
 import dev.knas.scoring.bench.KernelPathBenchmark;
 import dev.knas.scoring.cache.StoreException;
 import dev.knas.scoring.conformance.SelfTestCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "scoring-service", mixinStandardHelpOptions = true,
     version = "knas scoring-service " + ScoringServer.VERSION,
     description = "Serves knas.v1.ScoringService (plus gRPC health and reflection) until stopped.",
-    subcommands = {SelfTestCommand.class, KernelPathBenchmark.class})
+    subcommands = {SelfTestCommand.class, KernelPathBenchmark.class, CacheHitBenchmark.class})
 public final class ScoringServiceCommand implements Callable<Integer> {
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",

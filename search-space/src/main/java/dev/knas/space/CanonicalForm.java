@@ -42,13 +42,18 @@ import java.util.TreeMap;
  */
 public final class CanonicalForm {
 
-  private static final Map<String, Nb201Architecture> REPRESENTATIVES = representatives();
+  /** Each cell's representative, by position in the nested-loop enumeration (op indices as base-5 digits). */
+  private static final Nb201Architecture[] REPRESENTATIVES = representatives();
 
   private CanonicalForm() {}
 
   /** The canonical form (class representative) of {@code cell}. */
   public static Nb201Architecture of(Nb201Architecture cell) {
-    return REPRESENTATIVES.get(key(cell));
+    int position = 0;
+    for (Operation op : cell.ops()) {
+      position = position * Operation.values().length + op.ordinal();
+    }
+    return REPRESENTATIVES[position];
   }
 
   /**
@@ -70,12 +75,15 @@ public final class CanonicalForm {
     return best;
   }
 
-  private static Map<String, Nb201Architecture> representatives() {
+  private static Nb201Architecture[] representatives() {
+    List<Nb201Architecture> cells = Nb201Architecture.enumerate();
     Map<String, Nb201Architecture> smallest = new HashMap<>();
-    for (Nb201Architecture cell : Nb201Architecture.enumerate()) {
-      smallest.putIfAbsent(key(cell), cell);
+    Nb201Architecture[] representatives = new Nb201Architecture[cells.size()];
+    for (int i = 0; i < cells.size(); i++) {
+      Nb201Architecture cell = cells.get(i);
+      representatives[i] = smallest.computeIfAbsent(key(cell), k -> cell);
     }
-    return Map.copyOf(smallest);
+    return representatives;
   }
 
   /** Every order of {@code sorted} that keeps instances of different shapes in shape order. */
