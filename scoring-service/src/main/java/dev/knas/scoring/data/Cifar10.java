@@ -30,8 +30,7 @@ public final class Cifar10 {
       train.add(DataFiles.find(dir, file));
     }
     Path test = DataFiles.find(dir, TEST_FILE);
-    return new Dataset(NAME, SHAPE, CLASSES, MEAN, STD, () -> read(train), () -> read(List.of(test)),
-        dir.toString());
+    return new Dataset(NAME, SHAPE, CLASSES, MEAN, STD, () -> read(train), () -> read(List.of(test)));
   }
 
   private static ImageSplit read(List<Path> files) {

@@ -20,11 +20,10 @@ public final class Dataset {
   private final double[] std;
   private final Supplier<ImageSplit> train;
   private final Supplier<ImageSplit> test;
-  private final String source;
   private volatile String fingerprint;
 
   Dataset(String name, ImageShape shape, int classes, double[] mean, double[] std,
-      Supplier<ImageSplit> train, Supplier<ImageSplit> test, String source) {
+      Supplier<ImageSplit> train, Supplier<ImageSplit> test) {
     this.name = name;
     this.shape = shape;
     this.classes = classes;
@@ -32,7 +31,6 @@ public final class Dataset {
     this.std = std.clone();
     this.train = memoize(train);
     this.test = memoize(test);
-    this.source = source;
   }
 
   public String name() {
@@ -45,11 +43,6 @@ public final class Dataset {
 
   public int classes() {
     return classes;
-  }
-
-  /** Where the data came from: a directory, or "generated" for the synthetic set. */
-  public String source() {
-    return source;
   }
 
   public ImageSplit train() {

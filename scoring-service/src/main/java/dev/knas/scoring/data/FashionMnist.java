@@ -28,7 +28,7 @@ public final class FashionMnist {
     Path testImages = DataFiles.find(dir, "t10k-images-idx3-ubyte");
     Path testLabels = DataFiles.find(dir, "t10k-labels-idx1-ubyte");
     return new Dataset(NAME, new ImageShape(1, 28, 28), CLASSES, MEAN, STD,
-        () -> read(trainImages, trainLabels), () -> read(testImages, testLabels), dir.toString());
+        () -> read(trainImages, trainLabels), () -> read(testImages, testLabels));
   }
 
   private static ImageSplit read(Path imagesFile, Path labelsFile) {

@@ -24,7 +24,7 @@ public final class SyntheticImages {
 
   public static Dataset create() {
     return new Dataset(NAME, SHAPE, CLASSES, MEAN, STD, () -> generate(TRAIN_SIZE, TRAIN_SEED),
-        () -> generate(TEST_SIZE, TEST_SEED), "generated");
+        () -> generate(TEST_SIZE, TEST_SEED));
   }
 
   private static ImageSplit generate(int count, long seed) {

@@ -104,10 +104,6 @@ public final class Nb201Network extends AbstractBlock {
     return trainables.stream().mapToLong(t -> t.parameter().getShape().size()).sum();
   }
 
-  public Nb201Architecture cell() {
-    return cell;
-  }
-
   /** Creates every parameter on {@code manager}'s device, trainable ones from {@code init}. */
   public void initialize(NDManager manager, DataType dataType, ParameterInit init) {
     for (int k = 0; k < trainables.size(); k++) {
