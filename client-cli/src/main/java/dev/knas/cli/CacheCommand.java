@@ -51,11 +51,11 @@ final class CacheCommand {
 
     @Override
     public Integer call() throws Exception {
-      if ((key == null) == !score.hasArchitecture()) {
+      if ((key == null) == !score.target.hasArchitecture()) {
         throw new ParameterException(spec.commandLine(), "give either --key or --arch (with its options)");
       }
       LookupScoreRequest request = key != null ? LookupScoreRequest.newBuilder().setKey(key).build()
-          : LookupScoreRequest.newBuilder().setRequest(score.scoreRequest()).build();
+          : LookupScoreRequest.newBuilder().setRequest(score.request()).build();
       LookupScoreResponse response = connection.cache(stub -> stub.lookupScore(request));
       if (json) {
         printJson(response);

@@ -6,6 +6,7 @@ import dev.knas.v1.ScoringServiceGrpc;
 import dev.knas.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.AbstractStub;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
@@ -17,20 +18,33 @@ final class Connection {
       description = "host:port of the scoring service (default: $KNAS_TARGET or localhost:50051).")
   String target;
 
-  @Option(names = "--timeout", defaultValue = "600", description = "Seconds to wait for an answer (default:"
-      + " ${DEFAULT-VALUE}).")
-  long timeoutSeconds;
+  /** Seconds a call may take unless --timeout says otherwise; trainings default to no deadline. */
+  static final long DEFAULT_TIMEOUT_SECONDS = 600;
+
+  @Option(names = "--timeout", description = "Seconds to wait for an answer; 0 waits as long as it takes"
+      + " (default: 600, and as long as it takes for trainings). A training past its deadline is stopped.")
+  Long timeoutSeconds;
 
   /** Runs {@code call} against knas.v1.ScoringService with the deadline. */
   <T> T scoring(Function<ScoringServiceBlockingStub, T> call) throws InterruptedException {
-    return withChannel(channel -> call.apply(ScoringServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)));
+    return scoring(call, DEFAULT_TIMEOUT_SECONDS);
+  }
+
+  /** Runs {@code call} against knas.v1.ScoringService, by default within {@code defaultSeconds} (0: none). */
+  <T> T scoring(Function<ScoringServiceBlockingStub, T> call, long defaultSeconds) throws InterruptedException {
+    return withChannel(channel -> call.apply(withDeadline(ScoringServiceGrpc.newBlockingStub(channel),
+        defaultSeconds)));
   }
 
   /** Runs {@code call} against knas.v1.ScoreCacheService with the deadline. */
   <T> T cache(Function<ScoreCacheServiceBlockingStub, T> call) throws InterruptedException {
-    return withChannel(channel -> call.apply(ScoreCacheServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)));
+    return withChannel(channel -> call.apply(withDeadline(ScoreCacheServiceGrpc.newBlockingStub(channel),
+        DEFAULT_TIMEOUT_SECONDS)));
+  }
+
+  private <S extends AbstractStub<S>> S withDeadline(S stub, long defaultSeconds) {
+    long seconds = timeoutSeconds != null ? timeoutSeconds : defaultSeconds;
+    return seconds > 0 ? stub.withDeadlineAfter(seconds, TimeUnit.SECONDS) : stub;
   }
 
   /** A fresh plaintext channel for one command, shut down after. */

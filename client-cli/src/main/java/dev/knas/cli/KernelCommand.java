@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 final class KernelCommand extends ServiceCall implements Callable<Integer> {
 
   @Mixin
-  ScoreOptions score;
+  ArchitectureOptions target;
+
+  @Mixin
+  KernelOptions kernel;
 
   @Option(names = "--gram", description = "Also fetch and print the n x n Gram matrix.")
   boolean gram;
@@ -25,9 +28,9 @@ final class KernelCommand extends ServiceCall implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ComputeGradientKernelRequest request = ComputeGradientKernelRequest.newBuilder()
-        .setArchitecture(score.architecture())
-        .setOptions(score.options())
-        .setGradientKernel(score.kernelOptions())
+        .setArchitecture(target.architecture())
+        .setOptions(target.options())
+        .setGradientKernel(kernel.message())
         .setIncludeGramMatrix(gram)
         .setIncludeSampleGradientNorms(norms)
         .build();

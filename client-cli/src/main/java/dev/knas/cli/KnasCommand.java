@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code bin/knas}: the scoring service from a terminal. */
 @Command(name = "knas", mixinStandardHelpOptions = true, version = "knas 0.1.0",
     description = "Scores NAS-Bench-201 architectures with a running KNAS scoring service.",
-    subcommands = {ScoreCommand.class, KernelCommand.class, CacheCommand.class, SpaceCommand.class})
+    subcommands = {ScoreCommand.class, KernelCommand.class, TrainCommand.class, CacheCommand.class,
+        SpaceCommand.class})
 public final class KnasCommand {
 
   public static void main(String[] args) {

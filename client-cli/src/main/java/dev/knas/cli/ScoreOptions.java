@@ -1,87 +1,50 @@
 package dev.knas.cli;
 
-import dev.knas.v1.Architecture;
-import dev.knas.v1.EvaluationOptions;
-import dev.knas.v1.GradientKernelOptions;
-import dev.knas.v1.Precision;
+import dev.knas.v1.Fidelity;
 import dev.knas.v1.ScoreArchitectureRequest;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The architecture and evaluation options of one score: shared by score, kernel and cache get. */
+/** A whole ScoreArchitecture request: the architecture, the fidelity and its options (score and cache get). */
 final class ScoreOptions {
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--arch",
-      description = "NAS-Bench-201 index (0..15624) or architecture string, e.g. '|nor_conv_3x3~0|+|...|'.")
-  String arch;
+  @Mixin
+  ArchitectureOptions target;
 
-  @Option(names = "--dataset", description = "cifar10, fashion-mnist or synthetic (default: the service's).")
-  String dataset;
+  @Option(names = "--fidelity", defaultValue = "kernel",
+      description = "kernel (MGM at initialisation), short-training (held-out accuracy after SGD) or benchmark"
+          + " (NAS-Bench-201's recorded accuracy) (default: ${DEFAULT-VALUE}).")
+  String fidelity;
 
-  @Option(names = "--samples", description = "n, samples in the gradient kernel (default: the service's, 50).")
-  Integer samples;
+  @Mixin
+  KernelOptions kernel;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Initialisation and sample seed (default: 0).")
-  long seed;
+  @Mixin
+  TrainingOptions training;
 
-  @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default: auto).")
-  String device;
-
-  @Option(names = "--precision", description = "float32 or float64 (default: float32).")
-  String precision;
-
-  boolean hasArchitecture() {
-    return arch != null;
+  Fidelity fidelity() {
+    return switch (fidelity.toLowerCase()) {
+      case "kernel", "gradient-kernel" -> Fidelity.FIDELITY_GRADIENT_KERNEL;
+      case "short-training" -> Fidelity.FIDELITY_SHORT_TRAINING;
+      case "benchmark" -> Fidelity.FIDELITY_BENCHMARK;
+      default -> throw new ParameterException(spec.commandLine(),
+          "--fidelity: '" + fidelity + "' is not kernel, short-training or benchmark");
+    };
   }
 
-  Architecture architecture() {
-    if (arch == null) {
-      throw new ParameterException(spec.commandLine(), "Missing required option: '--arch=<arch>'");
-    }
-    String text = arch.strip();
-    if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-      try {
-        return Architecture.newBuilder().setNb201Index(Integer.parseInt(text)).build();
-      } catch (NumberFormatException e) {
-        throw new ParameterException(spec.commandLine(), "--arch: index " + text + " is out of range 0..15624");
-      }
-    }
-    return Architecture.newBuilder().setNb201String(text).build();
-  }
-
-  EvaluationOptions options() {
-    EvaluationOptions.Builder options = EvaluationOptions.newBuilder().setSeed(seed);
-    if (dataset != null) {
-      options.setDataset(dataset);
-    }
-    if (device != null) {
-      options.setDevice(device);
-    }
-    if (precision != null) {
-      options.setPrecision(switch (precision.toLowerCase()) {
-        case "float32" -> Precision.PRECISION_FLOAT32;
-        case "float64" -> Precision.PRECISION_FLOAT64;
-        default -> throw new ParameterException(spec.commandLine(),
-            "--precision: '" + precision + "' is not float32 or float64");
-      });
-    }
-    return options.build();
-  }
-
-  GradientKernelOptions kernelOptions() {
-    return GradientKernelOptions.newBuilder().setNumSamples(samples == null ? 0 : samples).build();
-  }
-
-  ScoreArchitectureRequest scoreRequest() {
+  ScoreArchitectureRequest request() {
     return ScoreArchitectureRequest.newBuilder()
-        .setArchitecture(architecture())
-        .setOptions(options())
-        .setGradientKernel(kernelOptions())
+        .setArchitecture(target.architecture())
+        .setFidelity(fidelity())
+        .setOptions(target.options())
+        .setGradientKernel(kernel.message())
+        .setShortTraining(training.message())
         .build();
   }
 }

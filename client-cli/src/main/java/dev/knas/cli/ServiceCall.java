@@ -3,11 +3,14 @@ package dev.knas.cli;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import dev.knas.v1.Augmentation;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.Precision;
 import dev.knas.v1.Provenance;
 import dev.knas.v1.ResolvedArchitecture;
+import dev.knas.v1.ShortTrainingOptions;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,9 +51,27 @@ abstract class ServiceCall implements UsesService {
 
   void printProvenance(Provenance p) {
     EvaluationOptions o = p.getOptions();
-    out().printf("dataset %s, n = %d, seed %d, %s, device %s, %.3f s, %s, %s%n", o.getDataset(),
-        p.getGradientKernel().getNumSamples(), o.getSeed(),
-        o.getPrecision() == Precision.PRECISION_FLOAT64 ? "float64" : "float32", p.getDevice(), p.getWallSeconds(),
-        p.getEngine(), p.getDefinitionVersion());
+    if (!p.getBenchmarkTable().isEmpty()) {
+      out().printf("dataset %s, NAS-Bench-201 table %s (%s)%n", o.getDataset(), p.getBenchmarkTable(),
+          p.getDefinitionVersion());
+      return;
+    }
+    String fidelity = p.hasShortTraining() ? describe(p.getShortTraining())
+        : "n = " + p.getGradientKernel().getNumSamples();
+    out().printf("dataset %s, %s, seed %d, %s, device %s, %.3f s, %s, %s%n", o.getDataset(), fidelity,
+        o.getSeed(), o.getPrecision() == Precision.PRECISION_FLOAT64 ? "float64" : "float32", p.getDevice(),
+        p.getWallSeconds(), p.getEngine(), p.getDefinitionVersion());
+  }
+
+  static String describe(ShortTrainingOptions t) {
+    return String.format("%d epoch(s), batch %d, lr %s, momentum %s, weight decay %s, %,d trained / %,d held out,"
+        + " %s", t.getEpochs(), t.getBatchSize(), plain(t.getLearningRate()), plain(t.getMomentum()),
+        plain(t.getWeightDecay()), t.getTrainSize(), t.getHeldOutSize(),
+        t.getAugmentation() == Augmentation.AUGMENTATION_CROP_FLIP ? "crop-flip" : "no augmentation");
+  }
+
+  /** A number as written, without trailing zeros or exponent: 0.1, 0.0005. */
+  private static String plain(double value) {
+    return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
   }
 }

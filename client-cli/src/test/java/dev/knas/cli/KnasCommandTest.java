@@ -1,9 +1,11 @@
 package dev.knas.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
+import dev.knas.scoring.benchmark.BenchmarkTable;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ScoringServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,12 +14,16 @@ import dev.knas.v1.CacheEntry;
 import dev.knas.v1.CacheStats;
 import dev.knas.v1.ComputeGradientKernelResponse;
 import dev.knas.v1.LookupScoreResponse;
+import dev.knas.space.Nb201Architecture;
 import dev.knas.v1.ScoreArchitectureResponse;
+import dev.knas.v1.ShortTrainResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -35,10 +41,22 @@ class KnasCommandTest {
   @TempDir
   static Path store;
 
+  /** A two-row benchmark table in the documented layout (the full table is tested with the service). */
+  private static final List<String> TABLE = List.of(
+      "index,arch,test_acc_cifar10,test_acc_cifar100,test_acc_imagenet16120,valid_acc_cifar10,"
+          + "train_seconds_cifar,train_seconds_imagenet16120,params_m",
+      "1," + Nb201Architecture.fromIndex(1).toBenchmarkString() + ",93.66,70.29,44.03,90.39,4339.3,13165.4,0.802426",
+      "2," + Nb201Architecture.fromIndex(2).toBenchmarkString() + ",85.74,54.87,27.26,81.93,4534.4,13757.2,0.559386");
+  private static final String SMALL_CELL =
+      "|nor_conv_1x1~0|+|skip_connect~0|avg_pool_3x3~1|+|none~0|nor_conv_1x1~1|skip_connect~2|";
+
   @BeforeAll
   static void start() throws Exception {
+    Path table = store.resolve("table.csv");
+    Files.write(table, TABLE);
     server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
-        new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.empty()), "synthetic", 4, store));
+        new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.empty()), "synthetic", 4,
+        store.resolve("scores"), Optional.of(BenchmarkTable.load(table)), 1));
     target = "127.0.0.1:" + server.port();
   }
 
@@ -159,6 +177,79 @@ class KnasCommandTest {
     JsonNode stats = new ObjectMapper().readTree(run.out());
     assertEquals(15625, stats.get("architectures").asInt());
     assertEquals(5224, stats.get("canonical_classes").asInt());
+  }
+
+  @Test
+  void trainShowsProgressThenTheResultAndRepeatsFromTheCache() throws Exception {
+    String[] training = {"train", "--arch", SMALL_CELL, "--epochs", "2", "--train-size", "48", "--held-out-size",
+        "24", "--batch-size", "16", "--seed", "2", "--target", target};
+    Run first = knas(append(training, "--json"));
+    assertEquals(0, first.exitCode(), first.err());
+    ShortTrainResult.Builder result = ShortTrainResult.newBuilder();
+    JsonFormat.parser().merge(first.out(), result);
+    assertEquals(2, result.getCurveCount());
+    assertFalse(result.getCache().getHit());
+    assertEquals(48, result.getProvenance().getShortTraining().getTrainSize());
+    // Not a terminal: one plain line per epoch on standard error, no control characters.
+    List<String> progress = first.err().strip().lines().toList();
+    assertEquals(2, progress.size(), first.err());
+    assertTrue(progress.get(0).startsWith("epoch 1/2: train loss "), first.err());
+    assertTrue(first.err().chars().noneMatch(c -> c < 32 && c != '\n'), first.err());
+
+    Run again = knas(training);
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().contains(String.format("held-out accuracy  %.2f%%", result.getHeldOutAccuracy())),
+        again.out());
+    assertTrue(again.out().contains("cache hit, key " + result.getCache().getKey()), again.out());
+    assertTrue(again.out().contains("2 epoch(s), batch 16, lr 0.1, momentum 0.9, weight decay 0.0005"), again.out());
+
+    Run score = knas("score", "--fidelity", "short-training", "--arch", SMALL_CELL, "--epochs", "2", "--train-size",
+        "48", "--held-out-size", "24", "--batch-size", "16", "--seed", "2", "--json", "--target", target);
+    assertEquals(0, score.exitCode(), score.err());
+    ScoreArchitectureResponse.Builder response = ScoreArchitectureResponse.newBuilder();
+    JsonFormat.parser().merge(score.out(), response);
+    assertTrue(response.getCache().getHit());
+    assertEquals(result.getHeldOutAccuracy(), response.getValue());
+  }
+
+  @Test
+  void scoreLooksUpTheBenchmark() throws Exception {
+    Run run = knas("score", "--fidelity", "benchmark", "--arch", "1", "--json", "--target", target);
+    assertEquals(0, run.exitCode(), run.err());
+    ScoreArchitectureResponse.Builder response = ScoreArchitectureResponse.newBuilder();
+    JsonFormat.parser().merge(run.out(), response);
+    assertEquals(90.39, response.getValue());
+    assertEquals("validation_accuracy", response.getMetric());
+    assertEquals(44.03, response.getBenchmark().getTestAccuracyOrThrow("imagenet16-120"));
+
+    Run table = knas("score", "--fidelity", "benchmark", "--arch", "2", "--dataset", "cifar100", "--target", target);
+    assertEquals(0, table.exitCode(), table.err());
+    assertTrue(table.out().contains("cifar100 test accuracy  54.87%"), table.out());
+    assertTrue(table.out().contains("cifar10               81.93      85.74         4534.4"), table.out());
+
+    Run missing = knas("score", "--fidelity", "benchmark", "--arch", "3", "--target", target);
+    assertEquals(3, missing.exitCode());
+    assertTrue(missing.err().startsWith("knas: NOT_FOUND: architecture: index 3 is not in the benchmark table"),
+        missing.err());
+  }
+
+  @Test
+  void badTrainingArgumentsNameTheArgument() {
+    Run epochs = knas("train", "--arch", "1", "--epochs", "0", "--target", target);
+    assertEquals(2, epochs.exitCode());
+    assertTrue(epochs.err().contains("--epochs: 0 is not a positive number"), epochs.err());
+    Run fidelity = knas("score", "--arch", "1", "--fidelity", "exact", "--target", target);
+    assertEquals(2, fidelity.exitCode());
+    assertTrue(fidelity.err().contains("--fidelity"), fidelity.err());
+    Run augmentation = knas("train", "--arch", "1", "--augmentation", "mixup", "--target", target);
+    assertEquals(2, augmentation.exitCode());
+    assertTrue(augmentation.err().contains("--augmentation"), augmentation.err());
+  }
+
+  private static String[] append(String[] args, String... more) {
+    String[] all = Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
   }
 
   @Test

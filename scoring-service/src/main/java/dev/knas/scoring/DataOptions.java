@@ -1,5 +1,7 @@
 package dev.knas.scoring;
 
+import dev.knas.scoring.benchmark.BenchmarkTable;
+import dev.knas.scoring.benchmark.BenchmarkTableException;
 import dev.knas.scoring.data.DatasetCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** Where the data sets are: command-line options shared by the server and the benchmarks. */
+/**
+ * Where the data sets and the benchmark table are: command-line options shared by the server and the benchmarks.
+ */
 public final class DataOptions {
 
   private static final Logger log = LoggerFactory.getLogger(DataOptions.class);
@@ -25,6 +29,29 @@ public final class DataOptions {
   @Option(names = "--fashion-mnist-dir", description = "Fashion-MNIST IDX files; overrides --data-dir and "
       + "Debian's /usr/share/datasets/fashion-mnist.")
   Path fashionMnistDir;
+
+  @Option(names = "--benchmark-table", description = "NAS-Bench-201's results as CSV (README, \"Benchmark table\")"
+      + " for the benchmark fidelity. Default: <data-dir>/nb201/nb201_accuracy.csv when it exists.")
+  Path benchmarkTable;
+
+  /** Where NAS-Bench-201's table is looked for under the data directory. */
+  public static final Path DEFAULT_TABLE = Path.of("nb201", "nb201_accuracy.csv");
+
+  /**
+   * The benchmark table, if one is named or found under the data directory.
+   *
+   * @throws BenchmarkTableException when the table cannot be read or is not in the documented layout
+   */
+  public Optional<BenchmarkTable> benchmarkTable() {
+    if (benchmarkTable != null) {
+      if (!Files.isRegularFile(benchmarkTable)) {
+        throw new BenchmarkTableException("--benchmark-table " + benchmarkTable + ": no such file");
+      }
+      return Optional.of(BenchmarkTable.load(benchmarkTable));
+    }
+    return Optional.ofNullable(dataDir).map(d -> d.resolve(DEFAULT_TABLE)).filter(Files::isRegularFile)
+        .map(BenchmarkTable::load);
+  }
 
   public DatasetCatalog catalog() {
     if (dataDir != null && !Files.isDirectory(dataDir)) {

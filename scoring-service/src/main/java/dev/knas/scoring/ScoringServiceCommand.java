@@ -2,6 +2,8 @@ package dev.knas.scoring;
 
 import dev.knas.scoring.bench.CacheHitBenchmark;
 import dev.knas.scoring.bench.KernelPathBenchmark;
+import dev.knas.scoring.bench.TrainingEpochBenchmark;
+import dev.knas.scoring.benchmark.BenchmarkTableException;
 import dev.knas.scoring.cache.StoreException;
 import dev.knas.scoring.conformance.SelfTestCommand;
 import dev.knas.scoring.data.DatasetCatalog;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "scoring-service", mixinStandardHelpOptions = true,
     version = "knas scoring-service " + ScoringServer.VERSION,
     description = "Serves knas.v1.ScoringService (plus gRPC health and reflection) until stopped.",
-    subcommands = {SelfTestCommand.class, KernelPathBenchmark.class, CacheHitBenchmark.class})
+    subcommands = {SelfTestCommand.class, KernelPathBenchmark.class, CacheHitBenchmark.class,
+        TrainingEpochBenchmark.class})
 public final class ScoringServiceCommand implements Callable<Integer> {
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",
@@ -41,9 +44,14 @@ public final class ScoringServiceCommand implements Callable<Integer> {
   String defaultDataset;
 
   @Option(names = "--queue-capacity", defaultValue = "64",
-      description = "Computations that may wait for the engine; more are RESOURCE_EXHAUSTED"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Computations that may wait for the engine, and separately trainings that may wait for a"
+          + " training slot; more are RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
   int queueCapacity;
+
+  @Option(names = "--trainings-per-device", defaultValue = "1",
+      description = "Short trainings that may run at once on one device; their batches take turns, so more only"
+          + " helps when a device has capacity to spare (default: ${DEFAULT-VALUE}).")
+  int trainingsPerDevice;
 
   @Option(names = "--store-dir", defaultValue = "knas-data",
       description = "Directory of the persistent score cache (RocksDB), created if missing; one service process"
@@ -56,7 +64,7 @@ public final class ScoringServiceCommand implements Callable<Integer> {
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new ScoringServiceCommand());
     cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-      if (error instanceof StoreException) {
+      if (error instanceof StoreException || error instanceof BenchmarkTableException) {
         commandLine.getErr().println("scoring-service: " + error.getMessage());
         return 1;
       }
@@ -76,8 +84,12 @@ public final class ScoringServiceCommand implements Callable<Integer> {
           "--default-dataset: unknown dataset '" + dataset + "'; known: auto, "
               + String.join(", ", DatasetCatalog.NAMES));
     }
+    if (trainingsPerDevice < 1 || queueCapacity < 0) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--trainings-per-device must be at least 1 and --queue-capacity at least 0");
+    }
     ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(bind, port), catalog,
-        dataset, queueCapacity, storeDir));
+        dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();

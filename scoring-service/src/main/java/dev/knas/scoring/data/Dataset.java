@@ -92,6 +92,40 @@ public final class Dataset {
     return values;
   }
 
+  /**
+   * The images {@code indices} of {@code split}, each horizontally flipped where {@code placements} says so and
+   * cropped back to its size from the image padded by {@code padding} pixels of value 0 on every side, then
+   * normalised (torchvision's RandomHorizontalFlip, RandomCrop(size, padding), ToTensor, Normalize).
+   */
+  public double[] augmentedImages(ImageSplit split, int[] indices, CropPlacement[] placements, int padding) {
+    int height = shape.height();
+    int width = shape.width();
+    int plane = height * width;
+    int pixels = shape.pixels();
+    double[] values = new double[indices.length * pixels];
+    for (int i = 0; i < indices.length; i++) {
+      CropPlacement at = placements[i];
+      if (at.top() < 0 || at.top() > 2 * padding || at.left() < 0 || at.left() > 2 * padding) {
+        throw new IllegalArgumentException(at + " lies outside the image padded by " + padding);
+      }
+      for (int c = 0; c < shape.channels(); c++) {
+        double zero = -mean[c] / std[c];
+        for (int y = 0; y < height; y++) {
+          int sy = y + at.top() - padding;
+          for (int x = 0; x < width; x++) {
+            int px = x + at.left() - padding;
+            int sx = at.flip() ? width - 1 - px : px;
+            boolean inside = sy >= 0 && sy < height && px >= 0 && px < width;
+            values[i * pixels + c * plane + y * width + x] = inside
+                ? (split.pixel(indices[i], c * plane + sy * width + sx) / 255.0 - mean[c]) / std[c]
+                : zero;
+          }
+        }
+      }
+    }
+    return values;
+  }
+
   private static Supplier<ImageSplit> memoize(Supplier<ImageSplit> loader) {
     return new Supplier<>() {
       private volatile ImageSplit value;

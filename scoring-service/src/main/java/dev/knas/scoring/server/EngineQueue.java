@@ -2,46 +2,72 @@ package dev.knas.scoring.server;
 
 import io.grpc.Context;
 import io.grpc.Status;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Runs engine work one computation at a time on one thread: the engine already spreads each computation over
- * all its pinned threads, and it collects gradients for one computation at a time. Waiting work is bounded; a
- * full queue is RESOURCE_EXHAUSTED, and work whose call was cancelled while waiting is skipped.
+ * Runs engine work one piece at a time, in arrival order, on one thread: the engine already spreads each piece
+ * over all its pinned threads, and it collects gradients for one computation at a time. New work is bounded: when
+ * {@code capacity} pieces are waiting, {@link #submit} answers RESOURCE_EXHAUSTED. A running training queues
+ * each next batch with {@link #continueWith}, which is never refused (a training holds at most one waiting piece),
+ * so work that arrives during a training runs between two of its batches instead of after it.
  */
 final class EngineQueue implements AutoCloseable {
 
   private final int capacity;
-  private final ThreadPoolExecutor executor;
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "knas-engine");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   EngineQueue(int capacity) {
     this.capacity = capacity;
-    this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(capacity),
-        runnable -> {
-          Thread thread = new Thread(runnable, "knas-engine");
-          thread.setDaemon(true);
-          return thread;
-        });
   }
 
-  /** Queues {@code work} for the calling RPC; the future fails with a StatusRuntimeException when refused. */
+  /**
+   * Queues new {@code work} for the calling RPC; the future fails with a StatusRuntimeException when the queue is
+   * full, and with CANCELLED when the call is cancelled before the work starts.
+   */
   <T> CompletableFuture<T> submit(Supplier<T> work) {
-    Context call = Context.current();
-    try {
-      return CompletableFuture.supplyAsync(() -> {
-        if (call.isCancelled()) {
-          throw Status.CANCELLED.withDescription("call cancelled while queued").asRuntimeException();
-        }
-        return work.get();
-      }, executor);
-    } catch (RejectedExecutionException e) {
+    if (waiting.incrementAndGet() > capacity) {
+      waiting.decrementAndGet();
       return CompletableFuture.failedFuture(Status.RESOURCE_EXHAUSTED
           .withDescription("the engine queue is full (" + capacity + " waiting); retry later").asRuntimeException());
+    }
+    Context call = Context.current();
+    return run(() -> {
+      waiting.decrementAndGet();
+      if (call.isCancelled()) {
+        throw Status.CANCELLED.withDescription("call cancelled while queued").asRuntimeException();
+      }
+      return work.get();
+    }, waiting::decrementAndGet);
+  }
+
+  /** Queues the next piece of work already admitted (a training's next batch), behind what is waiting. */
+  <T> CompletableFuture<T> continueWith(Supplier<T> work) {
+    return run(work, () -> { });
+  }
+
+  /** Pieces of new work waiting to start. */
+  int waiting() {
+    return waiting.get();
+  }
+
+  private <T> CompletableFuture<T> run(Supplier<T> work, Runnable rejected) {
+    try {
+      return CompletableFuture.supplyAsync(work, executor);
+    } catch (RejectedExecutionException e) {
+      rejected.run();
+      return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("the service is shutting down")
+          .asRuntimeException());
     }
   }
 

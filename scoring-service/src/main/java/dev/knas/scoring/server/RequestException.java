@@ -7,7 +7,7 @@ final class RequestException extends RuntimeException {
 
   private final Status status;
 
-  private RequestException(Status status) {
+  RequestException(Status status) {
     super(status.getDescription());
     this.status = status;
   }

@@ -13,15 +13,27 @@ import dev.knas.scoring.kernel.Precision;
 import dev.knas.space.CanonicalForm;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.space.Operation;
+import dev.knas.scoring.benchmark.BenchmarkDataset;
+import dev.knas.scoring.benchmark.BenchmarkTable;
+import dev.knas.scoring.data.Cifar10;
+import dev.knas.scoring.network.Nb201Network;
+import dev.knas.scoring.training.ShortTraining;
+import dev.knas.scoring.training.TrainingRecipe;
+import dev.knas.scoring.training.TrainingRequest;
 import dev.knas.v1.Architecture;
+import dev.knas.v1.Augmentation;
 import dev.knas.v1.CacheKey;
 import dev.knas.v1.CellEdges;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.ScoreArchitectureRequest;
+import dev.knas.v1.ShortTrainingOptions;
+import io.grpc.Status;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns request messages into validated computations, filling in every default. Each refusal is a
@@ -34,15 +46,34 @@ final class RequestResolver {
   static final int MAX_SAMPLES = 1024;
   /** Largest n when the n per-sample gradients are kept (n x parameters values) for the Gram matrix. */
   static final int MAX_SAMPLES_PER_SAMPLE_GRADIENTS = 128;
+  static final int DEFAULT_EPOCHS = 12;
+  static final int MAX_EPOCHS = 200;
+  static final int DEFAULT_BATCH_SIZE = 256;
+  /** Bounds the memory of one training step. */
+  static final int MAX_BATCH_SIZE = 1024;
+  static final double DEFAULT_LEARNING_RATE = 0.1;
+  static final double DEFAULT_MOMENTUM = 0.9;
+  static final double DEFAULT_WEIGHT_DECAY = 5e-4;
+  static final int MAX_DEFAULT_HELD_OUT = 10_000;
+  /** The data set benchmark lookups use when the request names none. */
+  static final String DEFAULT_BENCHMARK_DATASET = "cifar10";
 
   private final DatasetCatalog datasets;
   private final String defaultDataset;
   private final DeviceSelection devices;
+  private final Optional<BenchmarkTable> benchmark;
 
-  RequestResolver(DatasetCatalog datasets, String defaultDataset, DeviceSelection devices) {
+  RequestResolver(DatasetCatalog datasets, String defaultDataset, DeviceSelection devices,
+      Optional<BenchmarkTable> benchmark) {
     this.datasets = datasets;
     this.defaultDataset = defaultDataset;
     this.devices = devices;
+    this.benchmark = benchmark;
+  }
+
+  /** A validated ScoreArchitecture request at one of the fidelities. */
+  sealed interface Resolved permits ResolvedKernel, ResolvedTraining, ResolvedBenchmark {
+    Nb201Architecture requested();
   }
 
   /**
@@ -50,34 +81,164 @@ final class RequestResolver {
    * with, and the cache key of its value.
    */
   record ResolvedKernel(Nb201Architecture requested, KernelRequest request, EvaluationOptions effectiveOptions,
-      GradientKernelOptions effectiveKernelOptions, CacheKey cacheKey) {}
+      GradientKernelOptions effectiveKernelOptions, CacheKey cacheKey) implements Resolved {}
 
-  /** A ScoreArchitecture request; only the gradient-kernel fidelity is implemented. */
-  ResolvedKernel score(ScoreArchitectureRequest request) {
-    Fidelity fidelity = request.getFidelity();
-    switch (fidelity) {
-      case FIDELITY_UNSPECIFIED, FIDELITY_GRADIENT_KERNEL -> { }
-      case FIDELITY_SHORT_TRAINING, FIDELITY_BENCHMARK ->
-          throw RequestException.unimplemented("fidelity " + fidelity + " is not implemented by this server");
-      default -> throw RequestException.invalid("fidelity", "unknown value " + request.getFidelityValue());
+  /** A short training (of the canonical form), its effective options and the cache key of its result. */
+  record ResolvedTraining(Nb201Architecture requested, TrainingRequest request, EvaluationOptions effectiveOptions,
+      ShortTrainingOptions effectiveTraining, CacheKey cacheKey) implements Resolved {}
+
+  /** A benchmark lookup: the table row of the requested architecture itself, and the metric answered. */
+  record ResolvedBenchmark(Nb201Architecture requested, String dataset, BenchmarkTable.Row row, String metric,
+      double value, long parameterCount, Path table) implements Resolved {}
+
+  /** The cache key of what {@code request} asks for; benchmark lookups have none. */
+  CacheKey cacheKey(ScoreArchitectureRequest request) {
+    Resolved resolved = score(request);
+    if (resolved instanceof ResolvedKernel k) {
+      return k.cacheKey();
     }
-    return kernel(request.hasArchitecture(), request.getArchitecture(), request.getOptions(),
-        request.getGradientKernel(), false);
+    if (resolved instanceof ResolvedTraining t) {
+      return t.cacheKey();
+    }
+    throw RequestException.invalid("request.fidelity", "benchmark values are table lookups and are not cached");
+  }
+
+  Resolved score(ScoreArchitectureRequest request) {
+    return switch (request.getFidelity()) {
+      case FIDELITY_UNSPECIFIED, FIDELITY_GRADIENT_KERNEL -> kernel(request.hasArchitecture(),
+          request.getArchitecture(), request.getOptions(), request.getGradientKernel(), false);
+      case FIDELITY_SHORT_TRAINING -> training(request.hasArchitecture(), request.getArchitecture(),
+          request.getOptions(), request.getShortTraining(), "short_training");
+      case FIDELITY_BENCHMARK -> benchmark(request.hasArchitecture(), request.getArchitecture(),
+          request.getOptions());
+      default -> throw RequestException.invalid("fidelity", "unknown value " + request.getFidelityValue());
+    };
   }
 
   ResolvedKernel kernel(boolean hasArchitecture, Architecture architecture, EvaluationOptions options,
       GradientKernelOptions kernelOptions, boolean perSampleGradients) {
-    if (!hasArchitecture) {
-      throw RequestException.invalid("architecture", "is required");
-    }
-    Nb201Architecture requested = architecture(architecture);
-    Nb201Architecture canonical = CanonicalForm.of(requested);
+    Nb201Architecture requested = required(hasArchitecture, architecture);
     int samples = kernelOptions.getNumSamples() == 0 ? DEFAULT_SAMPLES : kernelOptions.getNumSamples();
     int limit = perSampleGradients ? MAX_SAMPLES_PER_SAMPLE_GRADIENTS : MAX_SAMPLES;
     if (samples > limit) {
       throw RequestException.invalid("gradient_kernel.num_samples", samples + " exceeds the limit of " + limit
           + (perSampleGradients ? " when the Gram matrix or gradient norms are requested" : ""));
     }
+    Common common = common(options);
+    int trainSize = trainSize(common.dataset());
+    if (samples > trainSize) {
+      throw RequestException.invalid("gradient_kernel.num_samples", samples + " exceeds the " + trainSize
+          + " images of " + common.dataset().name() + "'s training split");
+    }
+    Nb201Architecture canonical = CanonicalForm.of(requested);
+    CacheKey key = common.key(GradientKernelScorer.DEFINITION_VERSION, Fidelity.FIDELITY_GRADIENT_KERNEL,
+        canonical).setNumSamples(samples).build();
+    return new ResolvedKernel(requested, new KernelRequest(canonical, common.dataset(), samples, options.getSeed(),
+        common.device(), common.precision(), perSampleGradients), common.effective(),
+        GradientKernelOptions.newBuilder().setNumSamples(samples).build(), key);
+  }
+
+  /**
+   * A short training; {@code field} is the name of the training options' field in the request (for messages).
+   */
+  ResolvedTraining training(boolean hasArchitecture, Architecture architecture, EvaluationOptions options,
+      ShortTrainingOptions training, String field) {
+    Nb201Architecture requested = required(hasArchitecture, architecture);
+    int epochs = training.getEpochs() == 0 ? DEFAULT_EPOCHS : training.getEpochs();
+    if (epochs > MAX_EPOCHS) {
+      throw RequestException.invalid(field + ".epochs", epochs + " exceeds the limit of " + MAX_EPOCHS);
+    }
+    int batchSize = training.getBatchSize() == 0 ? DEFAULT_BATCH_SIZE : training.getBatchSize();
+    if (batchSize > MAX_BATCH_SIZE) {
+      throw RequestException.invalid(field + ".batch_size", batchSize + " exceeds the limit of " + MAX_BATCH_SIZE);
+    }
+    double learningRate = training.getLearningRate() == 0 ? DEFAULT_LEARNING_RATE : training.getLearningRate();
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw RequestException.invalid(field + ".learning_rate", learningRate + " is not a positive finite number");
+    }
+    double momentum = training.hasMomentum() ? training.getMomentum() : DEFAULT_MOMENTUM;
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw RequestException.invalid(field + ".momentum", momentum + " is not in [0, 1)");
+    }
+    double weightDecay = training.hasWeightDecay() ? training.getWeightDecay() : DEFAULT_WEIGHT_DECAY;
+    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+      throw RequestException.invalid(field + ".weight_decay", weightDecay + " is not a finite number >= 0");
+    }
+    Common common = common(options);
+    int available = trainSize(common.dataset());
+    int heldOut = training.getHeldOutSize() != 0 ? training.getHeldOutSize()
+        : Math.min(MAX_DEFAULT_HELD_OUT, available / 5);
+    if (heldOut >= available) {
+      throw RequestException.invalid(field + ".held_out_size", heldOut + " leaves none of the " + available
+          + " images of " + common.dataset().name() + "'s training split to train on");
+    }
+    int trainSize = training.getTrainSize() != 0 ? training.getTrainSize() : available - heldOut;
+    if ((long) trainSize + heldOut > available) {
+      throw RequestException.invalid(field + ".train_size", trainSize + " training plus " + heldOut
+          + " held-out images exceed the " + available + " images of " + common.dataset().name()
+          + "'s training split");
+    }
+    Augmentation augmentation = switch (training.getAugmentation()) {
+      case AUGMENTATION_UNSPECIFIED -> common.dataset().name().equals(Cifar10.NAME)
+          ? Augmentation.AUGMENTATION_CROP_FLIP : Augmentation.AUGMENTATION_NONE;
+      case AUGMENTATION_NONE, AUGMENTATION_CROP_FLIP -> training.getAugmentation();
+      default -> throw RequestException.invalid(field + ".augmentation",
+          "unknown value " + training.getAugmentationValue());
+    };
+    ShortTrainingOptions effective = ShortTrainingOptions.newBuilder().setEpochs(epochs).setBatchSize(batchSize)
+        .setLearningRate(learningRate).setTrainSize(trainSize).setHeldOutSize(heldOut).setMomentum(momentum)
+        .setWeightDecay(weightDecay).setAugmentation(augmentation).build();
+    Nb201Architecture canonical = CanonicalForm.of(requested);
+    CacheKey key = common.key(ShortTraining.DEFINITION_VERSION, Fidelity.FIDELITY_SHORT_TRAINING, canonical)
+        .setShortTraining(effective).build();
+    TrainingRecipe recipe = new TrainingRecipe(epochs, batchSize, learningRate, momentum, weightDecay, trainSize,
+        heldOut, augmentation == Augmentation.AUGMENTATION_CROP_FLIP);
+    return new ResolvedTraining(requested, new TrainingRequest(canonical, common.dataset(), recipe,
+        options.getSeed(), common.device(), common.precision()), common.effective(), effective, key);
+  }
+
+  ResolvedBenchmark benchmark(boolean hasArchitecture, Architecture architecture, EvaluationOptions options) {
+    BenchmarkTable table = benchmark.orElseThrow(() -> RequestException.failedPrecondition("fidelity",
+        "FIDELITY_BENCHMARK needs NAS-Bench-201's table, and this service has none: start it with"
+            + " --benchmark-table FILE, or with --data-dir (or KNAS_DATA_DIR) holding nb201/nb201_accuracy.csv"));
+    Nb201Architecture requested = required(hasArchitecture, architecture);
+    String dataset = options.getDataset().isEmpty() ? DEFAULT_BENCHMARK_DATASET : options.getDataset();
+    if (!table.datasets().contains(dataset)) {
+      throw RequestException.invalid("options.dataset", "the benchmark table has no results for '" + dataset
+          + "'; it has " + String.join(", ", table.datasets()));
+    }
+    BenchmarkTable.Row row = table.row(requested.index()).orElseThrow(() -> new RequestException(
+        Status.NOT_FOUND.withDescription("architecture: index " + requested.index()
+            + " is not in the benchmark table " + table.path())));
+    boolean validated = row.validationAccuracy().containsKey(dataset);
+    Double value = validated ? row.validationAccuracy().get(dataset) : row.testAccuracy().get(dataset);
+    if (value == null) {
+      throw new RequestException(Status.NOT_FOUND.withDescription("options.dataset: the benchmark table records"
+          + " no accuracy of index " + requested.index() + " on " + dataset));
+    }
+    long parameters = BenchmarkDataset.named(dataset)
+        .map(d -> new Nb201Network(requested, d.shape(), d.classes()).parameterCount()).orElse(0L);
+    return new ResolvedBenchmark(requested, dataset, row, validated ? "validation_accuracy" : "test_accuracy",
+        value, parameters, table.path());
+  }
+
+  /** The options every computed fidelity shares, validated, with the cache key fields they determine. */
+  private record Common(Dataset dataset, Precision precision, Device device, EvaluationOptions effective) {
+    CacheKey.Builder key(String definition, Fidelity fidelity, Nb201Architecture canonical) {
+      return CacheKey.newBuilder()
+          .setFormatVersion(CacheKeys.FORMAT_VERSION)
+          .setDefinitionVersion(definition)
+          .setFidelity(fidelity)
+          .setCanonicalArchitecture(canonical.toBenchmarkString())
+          .setDataset(dataset.name())
+          .setDatasetFingerprint(fingerprint(dataset))
+          .setSeed(effective.getSeed())
+          .setPrecision(effective.getPrecision())
+          .setDeviceKind(device.isGpu() ? "gpu" : "cpu");
+    }
+  }
+
+  private Common common(EvaluationOptions options) {
     Precision precision = switch (options.getPrecision()) {
       case PRECISION_UNSPECIFIED, PRECISION_FLOAT32 -> Precision.FLOAT32;
       case PRECISION_FLOAT64 -> Precision.FLOAT64;
@@ -85,31 +246,19 @@ final class RequestResolver {
     };
     String datasetName = options.getDataset().isEmpty() ? defaultDataset : options.getDataset();
     Dataset dataset = dataset(datasetName);
-    int trainSize = trainSize(dataset);
-    if (samples > trainSize) {
-      throw RequestException.invalid("gradient_kernel.num_samples", samples + " exceeds the " + trainSize
-          + " images of " + datasetName + "'s training split");
-    }
     Device device = device(options.getDevice());
     EvaluationOptions effective = options.toBuilder().setDataset(datasetName).setDevice(DeviceSelection.name(device))
         .setPrecision(precision == Precision.FLOAT64 ? dev.knas.v1.Precision.PRECISION_FLOAT64
             : dev.knas.v1.Precision.PRECISION_FLOAT32)
         .build();
-    CacheKey key = CacheKey.newBuilder()
-        .setFormatVersion(CacheKeys.FORMAT_VERSION)
-        .setDefinitionVersion(GradientKernelScorer.DEFINITION_VERSION)
-        .setFidelity(Fidelity.FIDELITY_GRADIENT_KERNEL)
-        .setCanonicalArchitecture(canonical.toBenchmarkString())
-        .setDataset(datasetName)
-        .setDatasetFingerprint(fingerprint(dataset))
-        .setNumSamples(samples)
-        .setSeed(options.getSeed())
-        .setPrecision(effective.getPrecision())
-        .setDeviceKind(device.isGpu() ? "gpu" : "cpu")
-        .build();
-    return new ResolvedKernel(requested,
-        new KernelRequest(canonical, dataset, samples, options.getSeed(), device, precision, perSampleGradients),
-        effective, GradientKernelOptions.newBuilder().setNumSamples(samples).build(), key);
+    return new Common(dataset, precision, device, effective);
+  }
+
+  private static Nb201Architecture required(boolean hasArchitecture, Architecture architecture) {
+    if (!hasArchitecture) {
+      throw RequestException.invalid("architecture", "is required");
+    }
+    return architecture(architecture);
   }
 
   static Nb201Architecture architecture(Architecture architecture) {

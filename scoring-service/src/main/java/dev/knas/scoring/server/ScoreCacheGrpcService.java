@@ -44,7 +44,7 @@ final class ScoreCacheGrpcService extends ScoreCacheServiceGrpc.ScoreCacheServic
           }
           yield k;
         }
-        case REQUEST -> CacheKeys.hash(resolver.score(request.getRequest()).cacheKey());
+        case REQUEST -> CacheKeys.hash(resolver.cacheKey(request.getRequest()));
         case QUERY_NOT_SET -> throw RequestException.invalid("query", "set key or request");
       };
       Optional<CacheEntry> entry = cache.lookup(key);

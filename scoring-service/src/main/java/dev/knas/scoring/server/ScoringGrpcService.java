@@ -7,14 +7,21 @@ import dev.knas.scoring.data.DatasetException;
 import dev.knas.scoring.kernel.GradientKernel;
 import dev.knas.scoring.kernel.GradientKernelScorer;
 import dev.knas.scoring.kernel.KernelResult;
+import dev.knas.scoring.server.RequestResolver.Resolved;
+import dev.knas.scoring.server.RequestResolver.ResolvedBenchmark;
 import dev.knas.scoring.server.RequestResolver.ResolvedKernel;
+import dev.knas.scoring.server.RequestResolver.ResolvedTraining;
+import dev.knas.scoring.training.ShortTraining;
+import dev.knas.space.CanonicalForm;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.space.Operation;
+import dev.knas.v1.BenchmarkRecord;
 import dev.knas.v1.CacheEntry;
 import dev.knas.v1.CacheResult;
 import dev.knas.v1.CellEdges;
 import dev.knas.v1.ComputeGradientKernelRequest;
 import dev.knas.v1.ComputeGradientKernelResponse;
+import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.Matrix;
 import dev.knas.v1.Provenance;
@@ -26,6 +33,8 @@ import dev.knas.v1.ScoreArchitecturesResult;
 import dev.knas.v1.ScoringServiceGrpc;
 import dev.knas.v1.ShortTrainEvent;
 import dev.knas.v1.ShortTrainRequest;
+import dev.knas.v1.ShortTrainResult;
+import dev.knas.v1.TrainingProgress;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,49 +42,85 @@ import io.grpc.stub.StreamObserver;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The knas.v1.ScoringService RPCs: validation, the score cache, engine work on the {@link EngineQueue}, and the
- * mapping of failures to statuses.
+ * The knas.v1.ScoringService RPCs: validation, the score cache, engine work on the {@link EngineQueue} (trainings
+ * as {@link TrainingJob}s within their {@link TrainingSlots}), benchmark lookups, and the mapping of failures to
+ * statuses.
  */
 final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase {
 
   private static final Logger log = LoggerFactory.getLogger(ScoringGrpcService.class);
+  /** Version of the benchmark fidelity's value: a lookup in NAS-Bench-201's table. */
+  static final String BENCHMARK_DEFINITION_VERSION = "nb201-table/1";
+  /**
+   * How often a request that joined a training just as all its earlier callers left starts the training again
+   * itself.
+   */
+  private static final int TRAINING_REJOINS = 3;
 
   private final RequestResolver resolver;
   private final EngineQueue queue;
+  private final TrainingSlots slots;
   private final ScoreCache cache;
   private final String engine;
+  /** Trainings under way by cache key, so identical requests can follow their progress. */
+  private final ConcurrentHashMap<String, TrainingJob> trainings = new ConcurrentHashMap<>();
 
-  ScoringGrpcService(RequestResolver resolver, EngineQueue queue, ScoreCache cache, String engine) {
+  ScoringGrpcService(RequestResolver resolver, EngineQueue queue, TrainingSlots slots, ScoreCache cache,
+      String engine) {
     this.resolver = resolver;
     this.queue = queue;
+    this.slots = slots;
     this.cache = cache;
     this.engine = engine;
   }
 
   @Override
   public void scoreArchitecture(ScoreArchitectureRequest request, StreamObserver<ScoreArchitectureResponse> out) {
-    ResolvedKernel kernel;
+    Resolved resolved;
     try {
-      kernel = resolver.score(request);
+      resolved = resolver.score(request);
     } catch (RuntimeException e) {
       fail(out, "ScoreArchitecture", e);
       return;
     }
-    answer(out, "ScoreArchitecture", kernel, cached(kernel), (answer, response) -> {
-      CacheEntry entry = answer.entry();
-      response.onNext(ScoreArchitectureResponse.newBuilder()
-          .setArchitecture(resolved(kernel.requested(), entry.getArchitecture()))
-          .setFidelity(Fidelity.FIDELITY_GRADIENT_KERNEL)
-          .setValue(entry.getValue())
-          .setProvenance(entry.getProvenance())
-          .setCache(CacheResult.newBuilder().setHit(answer.hit()).setKey(entry.getKey()))
-          .build());
-    });
+    if (resolved instanceof ResolvedKernel kernel) {
+      answer(out, "ScoreArchitecture", kernel, cached(kernel), (answer, response) -> {
+        CacheEntry entry = answer.entry();
+        response.onNext(ScoreArchitectureResponse.newBuilder()
+            .setArchitecture(resolved(kernel.requested(), entry.getArchitecture()))
+            .setFidelity(Fidelity.FIDELITY_GRADIENT_KERNEL)
+            .setValue(entry.getValue())
+            .setMetric("mgm")
+            .setProvenance(entry.getProvenance())
+            .setCache(cacheResult(answer))
+            .build());
+      });
+    } else if (resolved instanceof ResolvedTraining training) {
+      answer(out, "ScoreArchitecture", training,
+          trained(training, progress -> { }, Context.current(), TRAINING_REJOINS), (answer, response) -> {
+            ShortTrainResult result = trainingResult(training, answer);
+            response.onNext(ScoreArchitectureResponse.newBuilder()
+                .setArchitecture(result.getArchitecture())
+                .setFidelity(Fidelity.FIDELITY_SHORT_TRAINING)
+                .setValue(result.getHeldOutAccuracy())
+                .setMetric("held_out_accuracy")
+                .setProvenance(result.getProvenance())
+                .setCache(result.getCache())
+                .setShortTraining(result)
+                .build());
+          });
+    } else {
+      ResolvedBenchmark benchmark = (ResolvedBenchmark) resolved;
+      answer(out, "ScoreArchitecture", benchmark, CompletableFuture.completedFuture(benchmark),
+          (lookup, response) -> response.onNext(benchmarkResponse(lookup)));
+    }
   }
 
   @Override
@@ -99,7 +144,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
             .setMeanLoss(entry.getMeanLoss())
             .addAllSampleIndices(entry.getSampleIndicesList())
             .setProvenance(entry.getProvenance())
-            .setCache(CacheResult.newBuilder().setHit(answer.hit()).setKey(entry.getKey()))
+            .setCache(cacheResult(answer))
             .build());
       });
       return;
@@ -137,7 +182,25 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
 
   @Override
   public void shortTrain(ShortTrainRequest request, StreamObserver<ShortTrainEvent> out) {
-    fail(out, "ShortTrain", RequestException.unimplemented("ShortTrain is not implemented by this server"));
+    ResolvedTraining training;
+    try {
+      training = resolver.training(request.hasArchitecture(), request.getArchitecture(), request.getOptions(),
+          request.getTraining(), "training");
+    } catch (RuntimeException e) {
+      fail(out, "ShortTrain", e);
+      return;
+    }
+    Consumer<TrainingProgress> progress = event -> {
+      synchronized (out) {
+        out.onNext(ShortTrainEvent.newBuilder().setProgress(event).build());
+      }
+    };
+    answer(out, "ShortTrain", training, trained(training, progress, Context.current(), TRAINING_REJOINS),
+        (answer, response) -> {
+          synchronized (out) {
+            response.onNext(ShortTrainEvent.newBuilder().setResult(trainingResult(training, answer)).build());
+          }
+        });
   }
 
   @Override
@@ -177,8 +240,109 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     });
   }
 
+  /**
+   * The cached result of {@code training}, training when missing: a request identical to a training under way
+   * joins it (and receives its progress from then on). The training runs for as long as one of its callers
+   * remains; a caller that joined just as the others left starts it again.
+   */
+  private CompletableFuture<ScoreCache.Answer> trained(ResolvedTraining training,
+      Consumer<TrainingProgress> progress, Context caller, int rejoins) {
+    String key = CacheKeys.hash(training.cacheKey());
+    CompletableFuture<ScoreCache.Answer> answer = cache.getOrCompute(key, () -> {
+      TrainingJob job = new TrainingJob(training, queue, slots);
+      job.join(caller, progress);
+      trainings.put(key, job);
+      return job.start().thenApply(outcome -> trainingEntry(training, key, outcome))
+          .whenComplete((entry, error) -> trainings.remove(key, job));
+    });
+    TrainingJob running = trainings.get(key);
+    if (!answer.isDone() && running != null) {
+      running.join(caller, progress);
+    }
+    return answer.handle((result, error) -> {
+      Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+      if (cause == null) {
+        return CompletableFuture.completedFuture(result);
+      }
+      if (rejoins > 0 && !caller.isCancelled() && cause instanceof StatusRuntimeException e
+          && e.getStatus().getCode() == Status.Code.CANCELLED) {
+        return trained(training, progress, caller, rejoins - 1);
+      }
+      return CompletableFuture.<ScoreCache.Answer>failedFuture(cause);
+    }).thenCompose(next -> next);
+  }
+
+  private CacheEntry trainingEntry(ResolvedTraining training, String key, TrainingJob.Outcome outcome) {
+    Provenance provenance = Provenance.newBuilder()
+        .setOptions(training.effectiveOptions())
+        .setShortTraining(training.effectiveTraining())
+        .setDevice(training.effectiveOptions().getDevice())
+        .setWallSeconds(outcome.seconds())
+        .setEngine(engine)
+        .setDefinitionVersion(ShortTraining.DEFINITION_VERSION)
+        .setServiceVersion(ScoringServer.VERSION)
+        .build();
+    ResolvedArchitecture computed = describe(training.request().cell(), outcome.parameterCount());
+    ShortTrainResult result = ShortTrainResult.newBuilder()
+        .setArchitecture(computed)
+        .addAllCurve(outcome.curve())
+        .setFinalTrainLoss(outcome.curve().get(outcome.curve().size() - 1).getTrainLoss())
+        .setHeldOutAccuracy(outcome.heldOut().accuracy())
+        .setHeldOutLoss(outcome.heldOut().loss())
+        .setProvenance(provenance)
+        .build();
+    return CacheEntry.newBuilder()
+        .setFormatVersion(CacheKeys.FORMAT_VERSION)
+        .setKey(key)
+        .setKeyFields(training.cacheKey())
+        .setValue(result.getHeldOutAccuracy())
+        .setArchitecture(computed)
+        .setProvenance(provenance)
+        .setComputedAt(Timestamps.fromMillis(System.currentTimeMillis()))
+        .setShortTrainResult(result)
+        .build();
+  }
+
+  /** The cached training result as the caller asked for it: its architecture forms and how the cache answered. */
+  private static ShortTrainResult trainingResult(ResolvedTraining training, ScoreCache.Answer answer) {
+    CacheEntry entry = answer.entry();
+    return entry.getShortTrainResult().toBuilder()
+        .setArchitecture(resolved(training.requested(), entry.getArchitecture()))
+        .setCache(cacheResult(answer))
+        .build();
+  }
+
+  private ScoreArchitectureResponse benchmarkResponse(ResolvedBenchmark lookup) {
+    BenchmarkRecord record = BenchmarkRecord.newBuilder()
+        .setNb201Index(lookup.row().index())
+        .putAllTestAccuracy(lookup.row().testAccuracy())
+        .putAllValidationAccuracy(lookup.row().validationAccuracy())
+        .putAllTrainSeconds(lookup.row().trainSeconds())
+        .setParametersMillions(Double.isNaN(lookup.row().parametersMillions()) ? 0
+            : lookup.row().parametersMillions())
+        .build();
+    return ScoreArchitectureResponse.newBuilder()
+        .setArchitecture(describe(lookup.requested(), lookup.parameterCount()).toBuilder()
+            .setCanonical(CanonicalForm.of(lookup.requested()).toBenchmarkString()))
+        .setFidelity(Fidelity.FIDELITY_BENCHMARK)
+        .setValue(lookup.value())
+        .setMetric(lookup.metric())
+        .setProvenance(Provenance.newBuilder()
+            .setOptions(EvaluationOptions.newBuilder().setDataset(lookup.dataset()))
+            .setDefinitionVersion(BENCHMARK_DEFINITION_VERSION)
+            .setServiceVersion(ScoringServer.VERSION)
+            .setBenchmarkTable(lookup.table().toString()))
+        .setCache(CacheResult.getDefaultInstance())
+        .setBenchmark(record)
+        .build();
+  }
+
+  private static CacheResult cacheResult(ScoreCache.Answer answer) {
+    return CacheResult.newBuilder().setHit(answer.hit()).setKey(answer.entry().getKey()).build();
+  }
+
   /** Completes {@code out} with {@code respond}'s message once {@code work} is done, or with its failure. */
-  private static <T, R> void answer(StreamObserver<R> out, String method, ResolvedKernel kernel,
+  private static <T, R> void answer(StreamObserver<R> out, String method, Resolved request,
       CompletableFuture<T> work, BiConsumer<T, StreamObserver<R>> respond) {
     long start = System.nanoTime();
     work.whenComplete((result, error) -> {
@@ -193,11 +357,24 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
         return;
       }
       out.onCompleted();
-      log.info("{} {} n={} dataset={} device={} {} in {} ms", method, kernel.request().cell(),
-          kernel.request().samples(), kernel.request().dataset().name(), kernel.effectiveOptions().getDevice(),
+      log.info("{} {} {} in {} ms", method, summary(request),
           result instanceof ScoreCache.Answer a && a.hit() ? "hit" : "computed",
           String.format("%.1f", (System.nanoTime() - start) / 1e6));
     });
+  }
+
+  /** One log line's worth of what a request asked for. */
+  private static String summary(Resolved request) {
+    if (request instanceof ResolvedKernel k) {
+      return "kernel " + k.request().cell() + " n=" + k.request().samples() + " dataset="
+          + k.request().dataset().name() + " device=" + k.effectiveOptions().getDevice();
+    }
+    if (request instanceof ResolvedTraining t) {
+      return "short-training " + t.request().cell() + " epochs=" + t.request().recipe().epochs() + " dataset="
+          + t.request().dataset().name() + " device=" + t.effectiveOptions().getDevice();
+    }
+    ResolvedBenchmark b = (ResolvedBenchmark) request;
+    return "benchmark index=" + b.row().index() + " dataset=" + b.dataset();
   }
 
   private static ResolvedArchitecture canonical(ResolvedKernel kernel, KernelResult result) {

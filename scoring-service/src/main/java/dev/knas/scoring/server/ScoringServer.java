@@ -1,6 +1,7 @@
 package dev.knas.scoring.server;
 
 import ai.djl.engine.Engine;
+import dev.knas.scoring.benchmark.BenchmarkTable;
 import dev.knas.scoring.cache.ScoreCache;
 import dev.knas.scoring.cache.ScoreStore;
 import dev.knas.scoring.data.DatasetCatalog;
@@ -14,6 +15,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +34,20 @@ public final class ScoringServer implements AutoCloseable {
   /**
    * What a server needs to start.
    *
+   * @param queueCapacity computations, and separately trainings, that may wait; more are RESOURCE_EXHAUSTED
    * @param storeDir directory of the persistent score store (created if missing)
+   * @param benchmarkTable NAS-Bench-201's table for the benchmark fidelity, if the service has one
+   * @param trainingsPerDevice trainings that may run at once on one device (their batches interleave)
    */
   public record Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset,
-      int queueCapacity, Path storeDir) {}
+      int queueCapacity, Path storeDir, Optional<BenchmarkTable> benchmarkTable, int trainingsPerDevice) {
+
+    /** Without a benchmark table, one training per device. */
+    public Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset, int queueCapacity,
+        Path storeDir) {
+      this(address, datasets, defaultDataset, queueCapacity, storeDir, Optional.empty(), 1);
+    }
+  }
 
   private final Server server;
   private final EngineQueue queue;
@@ -60,13 +72,14 @@ public final class ScoringServer implements AutoCloseable {
     ScoreCache cache = new ScoreCache(store);
     EngineQueue queue = new EngineQueue(config.queueCapacity());
     RequestResolver resolver = new RequestResolver(config.datasets(), config.defaultDataset(),
-        DeviceSelection.ofEngine(engine));
+        DeviceSelection.ofEngine(engine), config.benchmarkTable());
+    TrainingSlots slots = new TrainingSlots(config.trainingsPerDevice(), config.queueCapacity());
     HealthStatusManager health = new HealthStatusManager();
     String engineName = engine.getEngineName() + " " + engine.getVersion() + " via DJL " + Engine.getDjlVersion();
     Server server;
     try {
       server = NettyServerBuilder.forAddress(config.address())
-          .addService(new ScoringGrpcService(resolver, queue, cache, engineName))
+          .addService(new ScoringGrpcService(resolver, queue, slots, cache, engineName))
           .addService(new ScoreCacheGrpcService(cache, resolver))
           .addService(health.getHealthService())
           .addService(ProtoReflectionServiceV1.newInstance())
@@ -80,8 +93,10 @@ public final class ScoringServer implements AutoCloseable {
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(ScoringServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     log.info("scoring service listening on {}:{} (default dataset {}, engine {}, {} GPU(s), score store {} with"
-        + " {} entries)", config.address().getHostString(), server.getPort(), config.defaultDataset(), engineName,
-        engine.getGpuCount(), store.path(), store.entries());
+        + " {} entries, {})", config.address().getHostString(), server.getPort(), config.defaultDataset(),
+        engineName, engine.getGpuCount(), store.path(), store.entries(), config.benchmarkTable()
+            .map(t -> "benchmark table " + t.path() + " with " + t.size() + " architectures")
+            .orElse("no benchmark table"));
     return started;
   }
 

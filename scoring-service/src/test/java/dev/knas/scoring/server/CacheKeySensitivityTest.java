@@ -7,10 +7,13 @@ import dev.knas.scoring.cache.CacheKeys;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.device.DeviceSelection;
 import dev.knas.v1.Architecture;
+import dev.knas.v1.Augmentation;
 import dev.knas.v1.EvaluationOptions;
+import dev.knas.v1.Fidelity;
 import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.Precision;
 import dev.knas.v1.ScoreArchitectureRequest;
+import dev.knas.v1.ShortTrainingOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -38,10 +41,15 @@ class CacheKeySensitivityTest {
 
   private final RequestResolver resolver = new RequestResolver(
       new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.empty()), "synthetic",
-      new DeviceSelection(0, "test engine"));
+      new DeviceSelection(0, "test engine"), Optional.empty());
 
   private String key(RequestResolver r, ScoreArchitectureRequest request) {
-    return CacheKeys.hash(r.score(request).cacheKey());
+    return CacheKeys.hash(r.cacheKey(request));
+  }
+
+  private String trainingKey(UnaryOperator<ShortTrainingOptions.Builder> change) {
+    return key(r -> r.setFidelity(Fidelity.FIDELITY_SHORT_TRAINING)
+        .setShortTraining(change.apply(ShortTrainingOptions.newBuilder())));
   }
 
   private String key(UnaryOperator<ScoreArchitectureRequest.Builder> change) {
@@ -73,6 +81,32 @@ class CacheKeySensitivityTest {
   }
 
   @Test
+  void everyTrainingOptionChangesTheKey() {
+    List<String> keys = List.of(
+        key(r -> r),
+        trainingKey(t -> t),
+        trainingKey(t -> t.setEpochs(2)),
+        trainingKey(t -> t.setBatchSize(128)),
+        trainingKey(t -> t.setLearningRate(0.05)),
+        trainingKey(t -> t.setTrainSize(100)),
+        trainingKey(t -> t.setHeldOutSize(100)),
+        trainingKey(t -> t.setMomentum(0)),
+        trainingKey(t -> t.setWeightDecay(0)),
+        trainingKey(t -> t.setAugmentation(Augmentation.AUGMENTATION_CROP_FLIP)));
+    assertEquals(keys.size(), new HashSet<>(keys).size(), keys.toString());
+  }
+
+  @Test
+  void trainingDefaultsSpelledOutKeepTheKey() {
+    // The synthetic set has 5,000 training images: one fifth (1,000) is held out by default, 4,000 train.
+    assertEquals(trainingKey(t -> t), trainingKey(t -> t.setEpochs(12).setBatchSize(256).setLearningRate(0.1)
+        .setMomentum(0.9).setWeightDecay(5e-4).setTrainSize(4000).setHeldOutSize(1000)
+        .setAugmentation(Augmentation.AUGMENTATION_NONE)));
+    assertEquals(trainingKey(t -> t), key(r -> r.setFidelity(Fidelity.FIDELITY_SHORT_TRAINING)
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(33))));
+  }
+
+  @Test
   void equivalentArchitecturesShareTheKey() {
     String a = key(r -> r.setArchitecture(Architecture.newBuilder().setNb201String(
         "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|")));
@@ -95,7 +129,7 @@ class CacheKeySensitivityTest {
 
   private static RequestResolver resolverFor(Path cifar) {
     return new RequestResolver(new DatasetCatalog(Optional.empty(), Optional.of(cifar), Optional.empty()),
-        "cifar10", new DeviceSelection(0, "test engine"));
+        "cifar10", new DeviceSelection(0, "test engine"), Optional.empty());
   }
 
   /** Six CIFAR files of two records each, every pixel {@code fill}. */

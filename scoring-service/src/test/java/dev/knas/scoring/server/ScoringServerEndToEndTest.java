@@ -26,6 +26,7 @@ import dev.knas.v1.ScoreArchitectureRequest;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ScoringServiceGrpc;
 import dev.knas.v1.ShortTrainRequest;
+import dev.knas.v1.ShortTrainingOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -164,11 +165,21 @@ class ScoringServerEndToEndTest {
     expect(Status.Code.INVALID_ARGUMENT, "options.device",
         () -> scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(1)).toBuilder()
             .setOptions(EvaluationOptions.newBuilder().setDevice("tpu")).build()));
-    expect(Status.Code.UNIMPLEMENTED, "FIDELITY_BENCHMARK",
+    expect(Status.Code.FAILED_PRECONDITION, "--benchmark-table",
         () -> scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(1)).toBuilder()
             .setFidelity(Fidelity.FIDELITY_BENCHMARK).build()));
-    expect(Status.Code.UNIMPLEMENTED, "ShortTrain",
+    expect(Status.Code.INVALID_ARGUMENT, "architecture: is required",
         () -> scoring.shortTrain(ShortTrainRequest.getDefaultInstance()).hasNext());
+    expect(Status.Code.INVALID_ARGUMENT, "training.epochs: 201 exceeds the limit of 200",
+        () -> scoring.shortTrain(ShortTrainRequest.newBuilder().setArchitecture(Architecture.newBuilder()
+            .setNb201Index(1)).setTraining(ShortTrainingOptions.newBuilder().setEpochs(201)).build()).hasNext());
+    expect(Status.Code.INVALID_ARGUMENT, "short_training.train_size",
+        () -> scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(1)).toBuilder()
+            .setFidelity(Fidelity.FIDELITY_SHORT_TRAINING)
+            .setShortTraining(ShortTrainingOptions.newBuilder().setTrainSize(5000)).build()));
+    expect(Status.Code.INVALID_ARGUMENT, "training.momentum: 1.0 is not in [0, 1)",
+        () -> scoring.shortTrain(ShortTrainRequest.newBuilder().setArchitecture(Architecture.newBuilder()
+            .setNb201Index(1)).setTraining(ShortTrainingOptions.newBuilder().setMomentum(1)).build()).hasNext());
     ScoreArchitectureResponse after = scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(5))
         .toBuilder().setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(4)).build());
     assertTrue(after.getValue() > 0);

@@ -1,0 +1,71 @@
+package dev.knas.cli;
+
+import dev.knas.v1.Architecture;
+import dev.knas.v1.EvaluationOptions;
+import dev.knas.v1.Precision;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Which architecture to evaluate and the options every fidelity shares: score, kernel, train and cache get. */
+final class ArchitectureOptions {
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(names = "--arch",
+      description = "NAS-Bench-201 index (0..15624) or architecture string, e.g. '|nor_conv_3x3~0|+|...|'.")
+  String arch;
+
+  @Option(names = "--dataset", description = "cifar10, fashion-mnist or synthetic (default: the service's); for"
+      + " the benchmark fidelity cifar10, cifar100 or imagenet16-120 (default: cifar10).")
+  String dataset;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Initialisation and sample seed (default: 0).")
+  long seed;
+
+  @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default: auto).")
+  String device;
+
+  @Option(names = "--precision", description = "float32 or float64 (default: float32).")
+  String precision;
+
+  boolean hasArchitecture() {
+    return arch != null;
+  }
+
+  Architecture architecture() {
+    if (arch == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--arch=<arch>'");
+    }
+    String text = arch.strip();
+    if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+      try {
+        return Architecture.newBuilder().setNb201Index(Integer.parseInt(text)).build();
+      } catch (NumberFormatException e) {
+        throw new ParameterException(spec.commandLine(), "--arch: index " + text + " is out of range 0..15624");
+      }
+    }
+    return Architecture.newBuilder().setNb201String(text).build();
+  }
+
+  EvaluationOptions options() {
+    EvaluationOptions.Builder options = EvaluationOptions.newBuilder().setSeed(seed);
+    if (dataset != null) {
+      options.setDataset(dataset);
+    }
+    if (device != null) {
+      options.setDevice(device);
+    }
+    if (precision != null) {
+      options.setPrecision(switch (precision.toLowerCase()) {
+        case "float32" -> Precision.PRECISION_FLOAT32;
+        case "float64" -> Precision.PRECISION_FLOAT64;
+        default -> throw new ParameterException(spec.commandLine(),
+            "--precision: '" + precision + "' is not float32 or float64");
+      });
+    }
+    return options.build();
+  }
+}
