@@ -1,0 +1,262 @@
+package dev.knas.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.knas.scoring.TestData;
+import dev.knas.scoring.benchmark.BenchmarkTable;
+import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.scoring.server.ScoringServer;
+import dev.knas.v1.CacheStats;
+import dev.knas.v1.GetCacheStatsRequest;
+import dev.knas.v1.ScoreCacheServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The three strategy programs as separate processes against the real service (CIFAR-10 subset and NAS-Bench-201's
+ * table from ../shared/data), with the benchmark fidelity: their journals and summaries, their refusals, and a
+ * search killed with SIGKILL and resumed.
+ */
+class StrategyProgramsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static ScoringServer server;
+  private static ManagedChannel channel;
+  private static String target;
+
+  @TempDir
+  static Path temp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path data = TestData.root();
+    server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
+        new DatasetCatalog(Optional.of(data), Optional.empty(), Optional.empty()), "cifar10", 16,
+        temp.resolve("scores"), Optional.of(BenchmarkTable.load(data.resolve("nb201/nb201_accuracy.csv"))), 1));
+    target = "127.0.0.1:" + server.port();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void allThreeStrategiesSearchTheBenchmark() throws Exception {
+    Path random = temp.resolve("random");
+    Path evolution = temp.resolve("evolution");
+    Path knas = temp.resolve("knas");
+    StrategyProgram.Exit r = StrategyProgram.run("random", temp.resolve("logs"), "--target", target,
+        "--out", random.toString(), "--budget", "15", "--seed", "3");
+    StrategyProgram.Exit e = StrategyProgram.run("evolution", temp.resolve("logs"), "--target", target,
+        "--out", evolution.toString(), "--budget", "25", "--population", "5", "--sample-size", "2",
+        "--concurrency", "2", "--seed", "3");
+    StrategyProgram.Exit k = StrategyProgram.run("knas", temp.resolve("logs"), "--target", target,
+        "--out", knas.toString(), "--candidates", "10", "--top-k", "3", "--samples", "8", "--seed", "3");
+    for (StrategyProgram.Exit exit : List.of(r, e, k)) {
+      assertEquals(0, exit.code(), exit.err());
+    }
+    checkSearch(random, "random", 15, 0);
+    checkSearch(evolution, "evolution", 25, 0);
+    checkSearch(knas, "knas", 3, 10);
+    assertEquals(JSON.readTree(Files.readString(random.resolve("summary.json"))), JSON.readTree(r.out()),
+        "the summary is also printed");
+
+    List<JsonNode> knasJournal = journal(knas);
+    List<String> topByMgm = knasJournal.stream().filter(n -> n.get("stage").asText().equals("kernel"))
+        .sorted(Comparator.comparingDouble((JsonNode n) -> -n.get("value").asDouble()))
+        .limit(3).map(n -> n.get("architecture").asText()).toList();
+    List<String> evaluated = knasJournal.stream().filter(n -> n.get("stage").asText().equals("evaluation"))
+        .map(n -> n.get("architecture").asText()).toList();
+    assertEquals(topByMgm, evaluated, "KNAS evaluates the three highest MGM, highest first");
+    for (JsonNode line : knasJournal.subList(0, 10)) {
+      assertEquals("gradient_kernel", line.get("fidelity").asText());
+      assertEquals("mgm", line.get("metric").asText());
+    }
+  }
+
+  /** Journal and summary agree with each other and with the benchmark's rules. */
+  private static void checkSearch(Path out, String strategy, int evaluations, int kernel) throws IOException {
+    List<JsonNode> journal = journal(out);
+    assertEquals(evaluations + kernel, journal.size());
+    double wall = 0;
+    double cost = 0;
+    JsonNode best = null;
+    for (int i = 0; i < journal.size(); i++) {
+      JsonNode line = journal.get(i);
+      assertEquals(i, line.get("sequence").asInt());
+      wall += line.get("wall_seconds").asDouble();
+      cost += line.get("cost_seconds").asDouble();
+      assertEquals(wall, line.get("cumulative_wall_seconds").asDouble(), 1e-6);
+      assertEquals(cost, line.get("cumulative_cost_seconds").asDouble(), 1e-6);
+      if (line.get("stage").asText().equals("evaluation")) {
+        assertEquals("benchmark", line.get("fidelity").asText());
+        assertEquals("validation_accuracy", line.get("metric").asText());
+        assertEquals(line.get("validation_accuracy").get("cifar10").asDouble(), line.get("value").asDouble());
+        assertTrue(line.get("test_accuracy").has("imagenet16-120"), line.toString());
+        assertTrue(line.get("cost_seconds").asDouble() > 1000, "the benchmark's training seconds: " + line);
+        if (best == null || line.get("value").asDouble() > best.get("value").asDouble()) {
+          best = line;
+        }
+      }
+    }
+    JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+    assertEquals(strategy, summary.get("strategy").asText());
+    assertEquals("0.1.0", summary.get("version").asText());
+    assertEquals(3, summary.get("seed").asInt());
+    assertEquals(evaluations, summary.get("evaluations").get("evaluation").asInt());
+    assertEquals(kernel, summary.get("evaluations").get("kernel").asInt());
+    assertEquals(cost, summary.get("cost_seconds").asDouble(), 1e-6);
+    JsonNode found = summary.get("best");
+    assertEquals(best.get("architecture").asText(), found.get("architecture").asText());
+    assertEquals(best.get("value").asDouble(), found.get("validation_accuracy").get("cifar10").asDouble());
+    for (String dataset : List.of("cifar10", "cifar100", "imagenet16-120")) {
+      assertEquals(best.get("test_accuracy").get(dataset).asDouble(),
+          found.get("test_accuracy").get(dataset).asDouble(), dataset);
+    }
+    assertEquals("benchmark", summary.get("options").get("fidelity").asText());
+  }
+
+  @Test
+  void invalidOptionsExitWithCodeTwo() throws Exception {
+    Path logs = temp.resolve("refusals");
+    int unusedPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      unusedPort = free.getLocalPort();
+    }
+    List<String[]> refusals = List.of(
+        new String[] {"random", "--budget", "0"},
+        new String[] {"knas", "--candidates", "5", "--top-k", "6"},
+        new String[] {"evolution", "--dataset", "fashion-mnist"},
+        new String[] {"random", "--dataset", "cifar100"},
+        new String[] {"random", "--fidelity", "exact"},
+        new String[] {"random", "--target", "127.0.0.1:" + unusedPort});
+    List<String> expected = List.of("--budget must be at least 1", "--top-k must be in 1..--candidates",
+        "fashion-mnist", "no validation accuracy", "--fidelity", "cannot reach the scoring service at 127.0.0.1:"
+            + unusedPort);
+    for (int i = 0; i < refusals.size(); i++) {
+      String[] refusal = refusals.get(i);
+      List<String> args = new ArrayList<>(List.of("--out", temp.resolve("refused" + i).toString()));
+      if (!List.of(refusal).contains("--target")) {
+        args.addAll(List.of("--target", target));
+      }
+      args.addAll(List.of(refusal).subList(1, refusal.length));
+      StrategyProgram.Exit exit = StrategyProgram.run(refusal[0], logs, args.toArray(String[]::new));
+      assertEquals(2, exit.code(), String.join(" ", refusal) + ": " + exit.err());
+      assertTrue(exit.err().contains(expected.get(i)), exit.err());
+      assertFalse(Files.exists(temp.resolve("refused" + i).resolve("journal.jsonl")));
+    }
+  }
+
+  @Test
+  void aSearchKilledWithSigkillResumesWithoutAskingTwiceAndEndsAsAnUninterruptedOne() throws Exception {
+    Path killed = temp.resolve("killed");
+    String[] options = {"--target", target, "--candidates", "30", "--top-k", "4", "--samples", "8",
+        "--concurrency", "2", "--seed", "11"};
+    StrategyProgram running = StrategyProgram.start("knas", temp.resolve("logs"), with(options, "--out",
+        killed.toString()));
+    Path journalFile = killed.resolve("journal.jsonl");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (lines(journalFile) < 5 && running.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(running.isAlive(), "the search ended before it could be killed");
+    running.kill();
+    int journaled = lines(journalFile);
+    assertTrue(journaled >= 5 && journaled < 30, "killed after " + journaled + " kernel evaluations");
+
+    long requestsBefore = kernelRequests();
+    StrategyProgram.Exit resumed = StrategyProgram.run("knas", temp.resolve("logs"), with(options, "--out",
+        killed.toString(), "--resume"));
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.err().contains("resuming from " + journaled + " journaled evaluations"), resumed.err());
+    assertEquals(30 - journaled, kernelRequests() - requestsBefore,
+        "the resumed search asked only for the kernels its journal lacked");
+
+    Path whole = temp.resolve("uninterrupted");
+    StrategyProgram.Exit uninterrupted = StrategyProgram.run("knas", temp.resolve("logs"), with(options, "--out",
+        whole.toString()));
+    assertEquals(0, uninterrupted.code(), uninterrupted.err());
+    assertEquals(outcomes(whole), outcomes(killed));
+    JsonNode a = JSON.readTree(killed.resolve("summary.json").toFile()).get("best");
+    JsonNode b = JSON.readTree(whole.resolve("summary.json").toFile()).get("best");
+    assertEquals(b, a);
+    assertEquals(journaled, JSON.readTree(killed.resolve("summary.json").toFile()).get("evaluations")
+        .get("replayed_from_journal").asInt());
+  }
+
+  @Test
+  void aServiceThatStaysBusyEndsTheSearchWithAClearError() throws Exception {
+    // No room in the engine queue: every gradient-kernel request is RESOURCE_EXHAUSTED, a transient status.
+    try (ScoringServer busy = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
+        new DatasetCatalog(Optional.of(TestData.root()), Optional.empty(), Optional.empty()), "cifar10", 0,
+        temp.resolve("busy-scores")))) {
+      Path out = temp.resolve("busy");
+      StrategyProgram.Exit exit = StrategyProgram.run("knas", temp.resolve("logs"), "--target",
+          "127.0.0.1:" + busy.port(), "--fidelity", "short-training", "--candidates", "3", "--top-k", "1",
+          "--attempts", "3", "--out", out.toString());
+      assertEquals(1, exit.code(), exit.err());
+      assertTrue(exit.err().contains("RESOURCE_EXHAUSTED"), exit.err());
+      assertTrue(exit.err().contains("(after 3 attempts)"), exit.err());
+      assertEquals(0, lines(out.resolve("journal.jsonl")));
+      assertFalse(Files.exists(out.resolve("summary.json")));
+    }
+  }
+
+  /** What a journal decided: each line's sequence, stage, architecture and score. */
+  private static List<String> outcomes(Path out) throws IOException {
+    return journal(out).stream().map(n -> n.get("sequence").asInt() + " " + n.get("stage").asText() + " "
+        + n.get("architecture").asText() + " " + n.get("value").asDouble()).toList();
+  }
+
+  private static long kernelRequests() {
+    CacheStats stats = ScoreCacheServiceGrpc.newBlockingStub(channel)
+        .getCacheStats(GetCacheStatsRequest.getDefaultInstance());
+    return stats.getHits() + stats.getMisses() + stats.getCoalesced();
+  }
+
+  private static List<JsonNode> journal(Path out) throws IOException {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve("journal.jsonl"))) {
+      lines.add(JSON.readTree(line));
+    }
+    return lines;
+  }
+
+  private static int lines(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    return (int) Files.readString(file).chars().filter(c -> c == '\n').count();
+  }
+
+  private static String[] with(String[] options, String... more) {
+    List<String> all = new ArrayList<>(List.of(options));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.knas.strategy.knas;
+
+import dev.knas.strategy.Strategy;
+import dev.knas.strategy.runner.StrategyCommand;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/strategy-knas}: KNAS top-k through a scoring service. */
+@Command(name = "strategy-knas", mixinStandardHelpOptions = true, version = "strategy-knas "
+    + StrategyCommand.VERSION, description = "KNAS: screens N random architectures with the gradient kernel (MGM)"
+        + " and evaluates only the k with the highest MGM (default budget: k evaluations; the N kernel"
+        + " evaluations are counted separately).")
+public final class KnasCommand extends StrategyCommand {
+
+  @Option(names = "--candidates", defaultValue = "300",
+      description = "N, architectures screened with the gradient kernel (default: ${DEFAULT-VALUE}, the paper's"
+          + " setting for CIFAR).")
+  int candidates;
+
+  @Option(names = "--top-k", defaultValue = "40",
+      description = "k, architectures evaluated at the fidelity (default: ${DEFAULT-VALUE}, the paper's setting).")
+  int topK;
+
+  public static void main(String[] args) {
+    main(new KnasCommand(), args);
+  }
+
+  @Override
+  protected long defaultBudget() {
+    return topK;
+  }
+
+  @Override
+  protected void validateStrategyOptions() {
+    if (candidates < 1 || candidates > 15_625) {
+      throw invalid("--candidates must be in 1..15625, got " + candidates);
+    }
+    if (topK < 1 || topK > candidates) {
+      throw invalid("--top-k must be in 1..--candidates (" + candidates + "), got " + topK);
+    }
+  }
+
+  @Override
+  protected Map<String, Object> strategyOptions() {
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("candidates", candidates);
+    options.put("top_k", topK);
+    return options;
+  }
+
+  @Override
+  protected boolean screensWithKernel() {
+    return true;
+  }
+
+  @Override
+  protected Strategy createStrategy(long seed) {
+    return new KnasTopK(seed, candidates, topK);
+  }
+}
