@@ -79,7 +79,8 @@ public final class ReportCommand implements Callable<Integer> {
       return "-";
     }
     if (statistics.getStandardDeviation() == 0 || statistics.getN() == 1) {
-      return String.format("%.2f", statistics.getMean());
+      double mean = statistics.getMean();
+      return mean == Math.rint(mean) ? String.format("%.0f", mean) : String.format("%.2f", mean);
     }
     return String.format("%.2f ± %.2f", statistics.getMean(), statistics.getStandardDeviation());
   }
