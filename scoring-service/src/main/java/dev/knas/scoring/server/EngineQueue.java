@@ -56,11 +56,6 @@ final class EngineQueue implements AutoCloseable {
     return run(work, () -> { });
   }
 
-  /** Pieces of new work waiting to start. */
-  int waiting() {
-    return waiting.get();
-  }
-
   private <T> CompletableFuture<T> run(Supplier<T> work, Runnable rejected) {
     try {
       return CompletableFuture.supplyAsync(work, executor);

@@ -43,6 +43,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -63,6 +64,10 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
    * itself.
    */
   private static final int TRAINING_REJOINS = 3;
+  /** Most architectures in one ScoreArchitectures call. */
+  static final int MAX_BATCH = 16_384;
+  /** Architectures of one ScoreArchitectures call scored at once; the rest wait their turn. */
+  static final int BATCH_IN_FLIGHT = 8;
 
   private final RequestResolver resolver;
   private final EngineQueue queue;
@@ -90,36 +95,105 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
       fail(out, "ScoreArchitecture", e);
       return;
     }
+    answer(out, "ScoreArchitecture", resolved, score(resolved), (response, o) -> o.onNext(response));
+  }
+
+  /** The response to a validated ScoreArchitecture request, computed, trained, cached or looked up. */
+  private CompletableFuture<ScoreArchitectureResponse> score(Resolved resolved) {
     if (resolved instanceof ResolvedKernel kernel) {
-      answer(out, "ScoreArchitecture", kernel, cached(kernel), (answer, response) -> {
+      return cached(kernel).thenApply(answer -> {
         CacheEntry entry = answer.entry();
-        response.onNext(ScoreArchitectureResponse.newBuilder()
+        return ScoreArchitectureResponse.newBuilder()
             .setArchitecture(resolved(kernel.requested(), entry.getArchitecture()))
             .setFidelity(Fidelity.FIDELITY_GRADIENT_KERNEL)
             .setValue(entry.getValue())
             .setMetric("mgm")
             .setProvenance(entry.getProvenance())
             .setCache(cacheResult(answer))
-            .build());
+            .build();
       });
-    } else if (resolved instanceof ResolvedTraining training) {
-      answer(out, "ScoreArchitecture", training,
-          trained(training, progress -> { }, Context.current(), TRAINING_REJOINS), (answer, response) -> {
-            ShortTrainResult result = trainingResult(training, answer);
-            response.onNext(ScoreArchitectureResponse.newBuilder()
-                .setArchitecture(result.getArchitecture())
-                .setFidelity(Fidelity.FIDELITY_SHORT_TRAINING)
-                .setValue(result.getHeldOutAccuracy())
-                .setMetric("held_out_accuracy")
-                .setProvenance(result.getProvenance())
-                .setCache(result.getCache())
-                .setShortTraining(result)
-                .build());
-          });
-    } else {
-      ResolvedBenchmark benchmark = (ResolvedBenchmark) resolved;
-      answer(out, "ScoreArchitecture", benchmark, CompletableFuture.completedFuture(benchmark),
-          (lookup, response) -> response.onNext(benchmarkResponse(lookup)));
+    }
+    if (resolved instanceof ResolvedTraining training) {
+      return trained(training, progress -> { }, Context.current(), TRAINING_REJOINS).thenApply(answer -> {
+        ShortTrainResult result = trainingResult(training, answer);
+        return ScoreArchitectureResponse.newBuilder()
+            .setArchitecture(result.getArchitecture())
+            .setFidelity(Fidelity.FIDELITY_SHORT_TRAINING)
+            .setValue(result.getHeldOutAccuracy())
+            .setMetric("held_out_accuracy")
+            .setProvenance(result.getProvenance())
+            .setCache(result.getCache())
+            .setShortTraining(result)
+            .build();
+      });
+    }
+    return CompletableFuture.completedFuture(benchmarkResponse((ResolvedBenchmark) resolved));
+  }
+
+  /**
+   * Scores each architecture of the batch as ScoreArchitecture would, at most {@link #BATCH_IN_FLIGHT} at a
+   * time, and streams each result as it is ready; an architecture that cannot be scored gets its status in
+   * place of a score and the others go on. A cancelled call starts no more.
+   */
+  @Override
+  public void scoreArchitectures(ScoreArchitecturesRequest request, StreamObserver<ScoreArchitecturesResult> out) {
+    int count = request.getArchitecturesCount();
+    if (count == 0 || count > MAX_BATCH) {
+      fail(out, "ScoreArchitectures", RequestException.invalid("architectures",
+          count == 0 ? "give at least one" : count + " exceeds the limit of " + MAX_BATCH + " per call"));
+      return;
+    }
+    Context call = Context.current();
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    long start = System.nanoTime();
+    Runnable[] startNext = new Runnable[1];
+    startNext[0] = () -> {
+      int position = next.getAndIncrement();
+      if (position >= count) {
+        return;
+      }
+      if (call.isCancelled()) {
+        return;
+      }
+      ScoreArchitectureRequest single = ScoreArchitectureRequest.newBuilder()
+          .setArchitecture(request.getArchitectures(position))
+          .setFidelity(request.getFidelity())
+          .setOptions(request.getOptions())
+          .setGradientKernel(request.getGradientKernel())
+          .setShortTraining(request.getShortTraining())
+          .build();
+      CompletableFuture<ScoreArchitectureResponse> scored;
+      try {
+        scored = call.call(() -> score(resolver.score(single)));
+      } catch (Exception e) {
+        scored = CompletableFuture.failedFuture(e);
+      }
+      scored.whenComplete((response, error) -> {
+        ScoreArchitecturesResult.Builder result = ScoreArchitecturesResult.newBuilder().setPosition(position);
+        if (error == null) {
+          result.setScore(response);
+        } else {
+          Status status = statusOf("ScoreArchitectures",
+              error instanceof CompletionException ? error.getCause() : error);
+          result.setError(com.google.rpc.Status.newBuilder().setCode(status.getCode().value())
+              .setMessage(String.valueOf(status.getDescription())));
+        }
+        synchronized (out) {
+          if (!call.isCancelled()) {
+            out.onNext(result.build());
+            if (done.incrementAndGet() == count) {
+              out.onCompleted();
+              log.info("ScoreArchitectures {} architectures in {} ms", count,
+                  String.format("%.1f", (System.nanoTime() - start) / 1e6));
+            }
+          }
+        }
+        startNext[0].run();
+      });
+    };
+    for (int i = 0; i < Math.min(BATCH_IN_FLIGHT, count); i++) {
+      startNext[0].run();
     }
   }
 
@@ -203,11 +277,6 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
         });
   }
 
-  @Override
-  public void scoreArchitectures(ScoreArchitecturesRequest request, StreamObserver<ScoreArchitecturesResult> out) {
-    fail(out, "ScoreArchitectures",
-        RequestException.unimplemented("ScoreArchitectures is not implemented by this server"));
-  }
 
   /**
    * The cached value of {@code kernel}, computing it on the engine when missing. The computation runs in a
@@ -358,7 +427,8 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
       }
       out.onCompleted();
       log.info("{} {} {} in {} ms", method, summary(request),
-          result instanceof ScoreCache.Answer a && a.hit() ? "hit" : "computed",
+          result instanceof ScoreCache.Answer a && a.hit()
+              || result instanceof ScoreArchitectureResponse r && r.getCache().getHit() ? "hit" : "computed",
           String.format("%.1f", (System.nanoTime() - start) / 1e6));
     });
   }
@@ -416,6 +486,11 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
 
   /** Answers with the status the failure maps to; only server faults are logged with their stack trace. */
   static void fail(StreamObserver<?> out, String method, Throwable error) {
+    out.onError(statusOf(method, error).asRuntimeException());
+  }
+
+  /** The status a failure maps to; server faults are logged with their stack trace, refusals in one line. */
+  static Status statusOf(String method, Throwable error) {
     Status status;
     if (error instanceof RequestException e) {
       status = e.status();
@@ -432,6 +507,6 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     if (status.getCode() != Status.Code.INTERNAL) {
       log.info("{} refused: {} {}", method, status.getCode(), status.getDescription());
     }
-    out.onError(status.asRuntimeException());
+    return status;
   }
 }

@@ -24,6 +24,8 @@ import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.Operation;
 import dev.knas.v1.ScoreArchitectureRequest;
 import dev.knas.v1.ScoreArchitectureResponse;
+import dev.knas.v1.ScoreArchitecturesRequest;
+import dev.knas.v1.ScoreArchitecturesResult;
 import dev.knas.v1.ScoringServiceGrpc;
 import dev.knas.v1.ShortTrainRequest;
 import dev.knas.v1.ShortTrainingOptions;
@@ -183,6 +185,38 @@ class ScoringServerEndToEndTest {
     ScoreArchitectureResponse after = scoring.scoreArchitecture(score(Architecture.newBuilder().setNb201Index(5))
         .toBuilder().setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(4)).build());
     assertTrue(after.getValue() > 0);
+  }
+
+  @Test
+  void aBatchStreamsEveryResultWithItsPositionAndErrorsInPlace() {
+    List<Architecture> batch = List.of(Architecture.newBuilder().setNb201Index(1).build(),
+        Architecture.newBuilder().setNb201String("|conv5~0|").build(),
+        Architecture.newBuilder().setNb201Index(3).build(),
+        Architecture.newBuilder().setNb201Index(1).build());
+    List<ScoreArchitecturesResult> results = new ArrayList<>();
+    scoring.scoreArchitectures(ScoreArchitecturesRequest.newBuilder().addAllArchitectures(batch)
+        .setOptions(EvaluationOptions.newBuilder().setSeed(21))
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(4)).build())
+        .forEachRemaining(results::add);
+    assertEquals(4, results.size());
+    Set<Integer> positions = new HashSet<>();
+    for (ScoreArchitecturesResult result : results) {
+      positions.add(result.getPosition());
+      if (result.getPosition() == 1) {
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), result.getError().getCode());
+        assertTrue(result.getError().getMessage().startsWith("architecture.nb201_string"), result.toString());
+      } else {
+        assertEquals(batch.get(result.getPosition()).getNb201Index(),
+            result.getScore().getArchitecture().getNb201Index());
+        assertEquals(scoring.scoreArchitecture(ScoreArchitectureRequest.newBuilder()
+            .setArchitecture(batch.get(result.getPosition())).setOptions(EvaluationOptions.newBuilder().setSeed(21))
+            .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(4)).build()).getValue(),
+            result.getScore().getValue(), "the same value as ScoreArchitecture");
+      }
+    }
+    assertEquals(Set.of(0, 1, 2, 3), positions);
+    expect(Status.Code.INVALID_ARGUMENT, "architectures: give at least one",
+        () -> scoring.scoreArchitectures(ScoreArchitecturesRequest.getDefaultInstance()).hasNext());
   }
 
   @Test

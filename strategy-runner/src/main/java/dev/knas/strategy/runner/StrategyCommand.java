@@ -9,6 +9,7 @@ import dev.knas.v1.Architecture;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.GetCacheStatsRequest;
 import dev.knas.v1.LookupScoreRequest;
+import dev.knas.v1.ScoreArchitectureRequest;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ScoreCacheServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -301,7 +302,7 @@ public abstract class StrategyCommand implements Callable<Integer> {
     Architecture architecture = Architecture.newBuilder()
         .setNb201String(Nb201Architecture.fromIndex(evaluation.index()).toBenchmarkString()).build();
     try {
-      ScoreArchitectureResponse response = evaluator.call(dev.knas.v1.ScoreArchitectureRequest.newBuilder()
+      ScoreArchitectureResponse response = evaluator.call(ScoreArchitectureRequest.newBuilder()
           .setArchitecture(architecture).setFidelity(Fidelity.FIDELITY_BENCHMARK).build(), "benchmark record");
       best.set("validation_accuracy", Journal.JSON.valueToTree(response.getBenchmark().getValidationAccuracyMap()));
       best.set("test_accuracy", Journal.JSON.valueToTree(response.getBenchmark().getTestAccuracyMap()));
