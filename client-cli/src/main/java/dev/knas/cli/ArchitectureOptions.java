@@ -3,6 +3,12 @@ package dev.knas.cli;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.Precision;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -15,7 +21,8 @@ final class ArchitectureOptions {
   CommandSpec spec;
 
   @Option(names = "--arch",
-      description = "NAS-Bench-201 index (0..15624) or architecture string, e.g. '|nor_conv_3x3~0|+|...|'.")
+      description = "NAS-Bench-201 index (0..15624) or architecture string, e.g. '|nor_conv_3x3~0|+|...|'; for"
+          + " score, also a file of them, one per line.")
   String arch;
 
   @Option(names = "--dataset", description = "cifar10, fashion-mnist or synthetic (default: the service's); for"
@@ -39,15 +46,44 @@ final class ArchitectureOptions {
     if (arch == null) {
       throw new ParameterException(spec.commandLine(), "Missing required option: '--arch=<arch>'");
     }
-    String text = arch.strip();
-    if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-      try {
-        return Architecture.newBuilder().setNb201Index(Integer.parseInt(text)).build();
-      } catch (NumberFormatException e) {
-        throw new ParameterException(spec.commandLine(), "--arch: index " + text + " is out of range 0..15624");
+    return parse(arch, "--arch");
+  }
+
+  /** The file --arch names, when it names an existing file rather than one architecture. */
+  Optional<Path> file() {
+    if (arch == null) {
+      return Optional.empty();
+    }
+    Path path = Path.of(arch);
+    return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+  }
+
+  /** The architectures of {@code file}: one index or string per line; blank lines and # comments skipped. */
+  List<Architecture> architectures(Path file) throws IOException {
+    List<Architecture> architectures = new ArrayList<>();
+    List<String> lines = Files.readAllLines(file);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        architectures.add(parse(line, file + " line " + (i + 1)));
       }
     }
-    return Architecture.newBuilder().setNb201String(text).build();
+    if (architectures.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--arch: " + file + " lists no architectures");
+    }
+    return architectures;
+  }
+
+  private Architecture parse(String text, String where) {
+    String trimmed = text.strip();
+    if (!trimmed.isEmpty() && trimmed.chars().allMatch(Character::isDigit)) {
+      try {
+        return Architecture.newBuilder().setNb201Index(Integer.parseInt(trimmed)).build();
+      } catch (NumberFormatException e) {
+        throw new ParameterException(spec.commandLine(), where + ": index " + trimmed + " is out of range 0..15624");
+      }
+    }
+    return Architecture.newBuilder().setNb201String(trimmed).build();
   }
 
   EvaluationOptions options() {

@@ -48,7 +48,7 @@ final class Connection {
   }
 
   /** A fresh plaintext channel for one command, shut down after. */
-  private <T> T withChannel(Function<ManagedChannel, T> call) throws InterruptedException {
+  <T> T withChannel(Function<ManagedChannel, T> call) throws InterruptedException {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
     try {
       return call.apply(channel);

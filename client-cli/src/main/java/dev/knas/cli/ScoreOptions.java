@@ -1,5 +1,6 @@
 package dev.knas.cli;
 
+import dev.knas.v1.Architecture;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.ScoreArchitectureRequest;
 import picocli.CommandLine.Mixin;
@@ -39,8 +40,13 @@ final class ScoreOptions {
   }
 
   ScoreArchitectureRequest request() {
+    return request(target.architecture());
+  }
+
+  /** The request for {@code architecture} with these options. */
+  ScoreArchitectureRequest request(Architecture architecture) {
     return ScoreArchitectureRequest.newBuilder()
-        .setArchitecture(target.architecture())
+        .setArchitecture(architecture)
         .setFidelity(fidelity())
         .setOptions(target.options())
         .setGradientKernel(kernel.message())

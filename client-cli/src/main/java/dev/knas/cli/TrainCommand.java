@@ -7,9 +7,6 @@ import dev.knas.v1.TrainingProgress;
 import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -57,8 +54,8 @@ final class TrainCommand extends ServiceCall implements Callable<Integer> {
   private ShortTrainResult follow(Iterator<ShortTrainEvent> events) {
     PrintWriter err = spec.commandLine().getErr();
     boolean terminal = System.console() != null;
-    ProgressBar bar = null;
     ShortTrainResult result = null;
+    Progress progress = null;
     try {
       while (events.hasNext()) {
         ShortTrainEvent event = events.next();
@@ -67,23 +64,20 @@ final class TrainCommand extends ServiceCall implements Callable<Integer> {
           continue;
         }
         TrainingProgress p = event.getProgress();
-        if (terminal) {
-          if (bar == null) {
-            bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(p.getTotalSteps())
-                .setStyle(ProgressBarStyle.ASCII).setUnit(" steps", 1).build();
-          }
-          bar.stepTo(p.getStep());
-          bar.setExtraMessage(String.format("epoch %d/%d, loss %.3f, accuracy %.1f%%", p.getEpoch(), p.getEpochs(),
-              p.getTrainLoss(), p.getTrainAccuracy()));
-        } else if (p.getEpochEnd()) {
+        if (progress == null) {
+          progress = Progress.start("training", p.getTotalSteps(), "steps");
+        }
+        progress.stepTo(p.getStep(), String.format("epoch %d/%d, loss %.3f, accuracy %.1f%%", p.getEpoch(),
+            p.getEpochs(), p.getTrainLoss(), p.getTrainAccuracy()));
+        if (!terminal && p.getEpochEnd()) {
           err.printf("epoch %d/%d: train loss %.4f, train accuracy %.2f%%, %.1f s%n", p.getEpoch(), p.getEpochs(),
               p.getTrainLoss(), p.getTrainAccuracy(), p.getElapsedSeconds());
           err.flush();
         }
       }
     } finally {
-      if (bar != null) {
-        bar.close();
+      if (progress != null) {
+        progress.close();
       }
     }
     if (result == null) {

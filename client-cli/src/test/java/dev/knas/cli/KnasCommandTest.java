@@ -17,8 +17,6 @@ import dev.knas.v1.LookupScoreResponse;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ShortTrainResult;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** bin/knas's commands against the real service over loopback (synthetic data, so no files are needed). */
 class KnasCommandTest {
@@ -65,21 +62,13 @@ class KnasCommandTest {
     server.close();
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run knas(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = KnasCommand.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun knas(String... args) {
+    return CliRun.knas(args);
   }
 
   @Test
   void scorePrintsTheResponseAsJson() throws Exception {
-    Run run = knas("score", "--arch", "1", "--samples", "6", "--seed", "3", "--json", "--target", target);
+    CliRun run = knas("score", "--arch", "1", "--samples", "6", "--seed", "3", "--json", "--target", target);
     assertEquals(0, run.exitCode(), run.err());
     ScoreArchitectureResponse.Builder response = ScoreArchitectureResponse.newBuilder();
     JsonFormat.parser().merge(run.out(), response);
@@ -92,7 +81,7 @@ class KnasCommandTest {
 
   @Test
   void scorePrintsAReadableSummaryByDefault() {
-    Run run = knas("score", "--arch", "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|"
+    CliRun run = knas("score", "--arch", "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|"
         + "nor_conv_3x3~1|skip_connect~2|", "--samples", "4", "--target", target);
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("index 1, 802,426 parameters"), run.out());
@@ -101,7 +90,7 @@ class KnasCommandTest {
 
   @Test
   void kernelReturnsTheGramMatrixOnRequest() throws Exception {
-    Run run = knas("kernel", "--arch", "7", "--samples", "5", "--gram", "--norms", "--json", "--precision",
+    CliRun run = knas("kernel", "--arch", "7", "--samples", "5", "--gram", "--norms", "--json", "--precision",
         "float64", "--target", target);
     assertEquals(0, run.exitCode(), run.err());
     ComputeGradientKernelResponse.Builder response = ComputeGradientKernelResponse.newBuilder();
@@ -114,7 +103,7 @@ class KnasCommandTest {
 
   @Test
   void aRefusedRequestExitsNonZeroWithTheServicesReason() {
-    Run run = knas("score", "--arch", "|bogus~0|", "--target", target);
+    CliRun run = knas("score", "--arch", "|bogus~0|", "--target", target);
     assertEquals(3, run.exitCode());
     assertTrue(run.err().startsWith("knas: INVALID_ARGUMENT: architecture.nb201_string"), run.err());
     assertEquals(1, run.err().strip().lines().count(), run.err());
@@ -126,38 +115,38 @@ class KnasCommandTest {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    Run run = knas("score", "--arch", "1", "--target", "127.0.0.1:" + port, "--timeout", "20");
+    CliRun run = knas("score", "--arch", "1", "--target", "127.0.0.1:" + port, "--timeout", "20");
     assertEquals(3, run.exitCode());
     assertTrue(run.err().contains("cannot reach the scoring service at 127.0.0.1:" + port), run.err());
   }
 
   @Test
   void cacheCommandsReadWhatScoringStored() throws Exception {
-    Run scored = knas("score", "--arch", "11", "--samples", "4", "--seed", "8", "--json", "--target", target);
+    CliRun scored = knas("score", "--arch", "11", "--samples", "4", "--seed", "8", "--json", "--target", target);
     assertEquals(0, scored.exitCode(), scored.err());
     ScoreArchitectureResponse.Builder response = ScoreArchitectureResponse.newBuilder();
     JsonFormat.parser().merge(scored.out(), response);
     String key = response.getCache().getKey();
 
-    Run byKey = knas("cache", "get", "--key", key, "--json", "--target", target);
+    CliRun byKey = knas("cache", "get", "--key", key, "--json", "--target", target);
     assertEquals(0, byKey.exitCode(), byKey.err());
     LookupScoreResponse.Builder found = LookupScoreResponse.newBuilder();
     JsonFormat.parser().merge(byKey.out(), found);
     assertEquals(response.getValue(), found.getEntry().getValue());
 
-    Run byArch = knas("cache", "get", "--arch", "11", "--samples", "4", "--seed", "8", "--target", target);
+    CliRun byArch = knas("cache", "get", "--arch", "11", "--samples", "4", "--seed", "8", "--target", target);
     assertEquals(0, byArch.exitCode(), byArch.err());
     assertTrue(byArch.out().contains(key), byArch.out());
-    Run absent = knas("cache", "get", "--arch", "11", "--samples", "4", "--seed", "9", "--target", target);
+    CliRun absent = knas("cache", "get", "--arch", "11", "--samples", "4", "--seed", "9", "--target", target);
     assertEquals(4, absent.exitCode(), absent.out());
 
-    Run stats = knas("cache", "stats", "--json", "--target", target);
+    CliRun stats = knas("cache", "stats", "--json", "--target", target);
     assertEquals(0, stats.exitCode(), stats.err());
     CacheStats.Builder parsed = CacheStats.newBuilder();
     JsonFormat.parser().merge(stats.out(), parsed);
     assertTrue(parsed.getEntries() >= 1 && parsed.getBytesOnDisk() > 0, stats.out());
 
-    Run export = knas("cache", "export", "--target", target);
+    CliRun export = knas("cache", "export", "--target", target);
     assertEquals(0, export.exitCode(), export.err());
     List<String> lines = export.out().strip().lines().toList();
     assertEquals(parsed.getEntries(), lines.size());
@@ -172,7 +161,7 @@ class KnasCommandTest {
 
   @Test
   void spaceStatsCountsTheCanonicalClasses() throws Exception {
-    Run run = knas("space", "stats", "--json");
+    CliRun run = knas("space", "stats", "--json");
     assertEquals(0, run.exitCode(), run.err());
     JsonNode stats = new ObjectMapper().readTree(run.out());
     assertEquals(15625, stats.get("architectures").asInt());
@@ -183,7 +172,7 @@ class KnasCommandTest {
   void trainShowsProgressThenTheResultAndRepeatsFromTheCache() throws Exception {
     String[] training = {"train", "--arch", SMALL_CELL, "--epochs", "2", "--train-size", "48", "--held-out-size",
         "24", "--batch-size", "16", "--seed", "2", "--target", target};
-    Run first = knas(append(training, "--json"));
+    CliRun first = knas(append(training, "--json"));
     assertEquals(0, first.exitCode(), first.err());
     ShortTrainResult.Builder result = ShortTrainResult.newBuilder();
     JsonFormat.parser().merge(first.out(), result);
@@ -196,14 +185,14 @@ class KnasCommandTest {
     assertTrue(progress.get(0).startsWith("epoch 1/2: train loss "), first.err());
     assertTrue(first.err().chars().noneMatch(c -> c < 32 && c != '\n'), first.err());
 
-    Run again = knas(training);
+    CliRun again = knas(training);
     assertEquals(0, again.exitCode(), again.err());
     assertTrue(again.out().contains(String.format("held-out accuracy  %.2f%%", result.getHeldOutAccuracy())),
         again.out());
     assertTrue(again.out().contains("cache hit, key " + result.getCache().getKey()), again.out());
     assertTrue(again.out().contains("2 epoch(s), batch 16, lr 0.1, momentum 0.9, weight decay 0.0005"), again.out());
 
-    Run score = knas("score", "--fidelity", "short-training", "--arch", SMALL_CELL, "--epochs", "2", "--train-size",
+    CliRun score = knas("score", "--fidelity", "short-training", "--arch", SMALL_CELL, "--epochs", "2", "--train-size",
         "48", "--held-out-size", "24", "--batch-size", "16", "--seed", "2", "--json", "--target", target);
     assertEquals(0, score.exitCode(), score.err());
     ScoreArchitectureResponse.Builder response = ScoreArchitectureResponse.newBuilder();
@@ -214,7 +203,7 @@ class KnasCommandTest {
 
   @Test
   void scoreLooksUpTheBenchmark() throws Exception {
-    Run run = knas("score", "--fidelity", "benchmark", "--arch", "1", "--json", "--target", target);
+    CliRun run = knas("score", "--fidelity", "benchmark", "--arch", "1", "--json", "--target", target);
     assertEquals(0, run.exitCode(), run.err());
     ScoreArchitectureResponse.Builder response = ScoreArchitectureResponse.newBuilder();
     JsonFormat.parser().merge(run.out(), response);
@@ -222,12 +211,12 @@ class KnasCommandTest {
     assertEquals("validation_accuracy", response.getMetric());
     assertEquals(44.03, response.getBenchmark().getTestAccuracyOrThrow("imagenet16-120"));
 
-    Run table = knas("score", "--fidelity", "benchmark", "--arch", "2", "--dataset", "cifar100", "--target", target);
+    CliRun table = knas("score", "--fidelity", "benchmark", "--arch", "2", "--dataset", "cifar100", "--target", target);
     assertEquals(0, table.exitCode(), table.err());
     assertTrue(table.out().contains("cifar100 test accuracy  54.87%"), table.out());
     assertTrue(table.out().contains("cifar10               81.93      85.74         4534.4"), table.out());
 
-    Run missing = knas("score", "--fidelity", "benchmark", "--arch", "3", "--target", target);
+    CliRun missing = knas("score", "--fidelity", "benchmark", "--arch", "3", "--target", target);
     assertEquals(3, missing.exitCode());
     assertTrue(missing.err().startsWith("knas: NOT_FOUND: architecture: index 3 is not in the benchmark table"),
         missing.err());
@@ -235,13 +224,13 @@ class KnasCommandTest {
 
   @Test
   void badTrainingArgumentsNameTheArgument() {
-    Run epochs = knas("train", "--arch", "1", "--epochs", "0", "--target", target);
+    CliRun epochs = knas("train", "--arch", "1", "--epochs", "0", "--target", target);
     assertEquals(2, epochs.exitCode());
     assertTrue(epochs.err().contains("--epochs: 0 is not a positive number"), epochs.err());
-    Run fidelity = knas("score", "--arch", "1", "--fidelity", "exact", "--target", target);
+    CliRun fidelity = knas("score", "--arch", "1", "--fidelity", "exact", "--target", target);
     assertEquals(2, fidelity.exitCode());
     assertTrue(fidelity.err().contains("--fidelity"), fidelity.err());
-    Run augmentation = knas("train", "--arch", "1", "--augmentation", "mixup", "--target", target);
+    CliRun augmentation = knas("train", "--arch", "1", "--augmentation", "mixup", "--target", target);
     assertEquals(2, augmentation.exitCode());
     assertTrue(augmentation.err().contains("--augmentation"), augmentation.err());
   }
@@ -254,7 +243,7 @@ class KnasCommandTest {
 
   @Test
   void badArgumentsNameTheArgument() {
-    Run run = knas("score", "--arch", "1", "--precision", "float16", "--target", target);
+    CliRun run = knas("score", "--arch", "1", "--precision", "float16", "--target", target);
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("--precision"), run.err());
   }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.knas.scoring.SharedDataService;
 import dev.knas.scoring.TestData;
-import dev.knas.scoring.benchmark.BenchmarkTable;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ScoringServer;
 import dev.knas.v1.CacheStats;
@@ -47,10 +47,7 @@ class StrategyProgramsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path data = TestData.root();
-    server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
-        new DatasetCatalog(Optional.of(data), Optional.empty(), Optional.empty()), "cifar10", 16,
-        temp.resolve("scores"), Optional.of(BenchmarkTable.load(data.resolve("nb201/nb201_accuracy.csv"))), 1));
+    server = SharedDataService.start(temp.resolve("scores"));
     target = "127.0.0.1:" + server.port();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }

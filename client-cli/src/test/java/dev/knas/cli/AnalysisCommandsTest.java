@@ -1,0 +1,171 @@
+package dev.knas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.util.JsonFormat;
+import dev.knas.scoring.SharedDataService;
+import dev.knas.scoring.server.ScoringServer;
+import dev.knas.v1.ScoreArchitecturesResult;
+import io.grpc.health.v1.HealthCheckResponse;
+import java.awt.image.BufferedImage;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.math3.stat.correlation.KendallsCorrelation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands that analyse searches and proxies (health, score over a file, correlate, compare) against the real
+ * service with the CIFAR-10 subset and NAS-Bench-201's table from ../shared/data; compare runs the real
+ * bin/strategy-* programs.
+ */
+class AnalysisCommandsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static ScoringServer server;
+  private static String target;
+
+  @TempDir
+  static Path temp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = SharedDataService.start(temp.resolve("scores"));
+    target = "127.0.0.1:" + server.port();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static CliRun knas(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--target", target));
+    return CliRun.knas(all.toArray(String[]::new));
+  }
+
+  @Test
+  void healthIsServing() throws Exception {
+    CliRun run = knas("health", "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    HealthCheckResponse.Builder response = HealthCheckResponse.newBuilder();
+    JsonFormat.parser().merge(run.out(), response);
+    assertEquals(HealthCheckResponse.ServingStatus.SERVING, response.getStatus());
+    assertEquals(0, knas("health", "--service", "knas.v1.ScoringService").exitCode());
+  }
+
+  @Test
+  void scoreStreamsAFileOfArchitectures() throws Exception {
+    Path file = temp.resolve("architectures.txt");
+    Files.write(file, List.of("# three good, one bad", "1", "", "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+        "not-an-architecture", "7777"));
+    CliRun run = knas("score", "--arch", file.toString(), "--fidelity", "benchmark", "--json");
+    assertEquals(3, run.exitCode(), run.err());
+    assertTrue(run.err().contains("1 of 4 architectures could not be scored"), run.err());
+    Set<Integer> positions = new HashSet<>();
+    for (String line : run.out().strip().split("\n")) {
+      ScoreArchitecturesResult.Builder result = ScoreArchitecturesResult.newBuilder();
+      JsonFormat.parser().merge(line, result);
+      positions.add(result.getPosition());
+      if (result.getPosition() == 2) {
+        assertEquals(3, result.getError().getCode(), line);
+      } else {
+        assertEquals("validation_accuracy", result.getScore().getMetric());
+      }
+    }
+    assertEquals(Set.of(0, 1, 2, 3), positions);
+    CliRun table = knas("score", "--arch", file.toString(), "--samples", "4");
+    assertTrue(table.out().contains("7777"), table.out());
+    assertTrue(table.out().contains("INVALID_ARGUMENT"), table.out());
+  }
+
+  @Test
+  void correlateReportsRankAgreementWithAPlot() throws Exception {
+    Path out = temp.resolve("correlation");
+    CliRun run = knas("correlate", "--proxy", "mgm", "--dataset", "cifar10", "--sample", "12", "--samples", "8",
+        "--seed", "1", "--out", out.toString(), "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode result = JSON.readTree(run.out());
+    assertEquals(result, JSON.readTree(out.resolve("correlation.json").toFile()));
+    assertEquals(Set.of("validation_cifar10", "test_cifar10", "test_cifar100", "test_imagenet16-120"),
+        fieldNames(result.get("targets")));
+    List<CSVRecord> pairs;
+    try (Reader reader = Files.newBufferedReader(out.resolve("pairs.csv"))) {
+      pairs = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader).getRecords();
+    }
+    assertEquals(12, pairs.size());
+    double[] mgm = pairs.stream().mapToDouble(r -> Double.parseDouble(r.get("mgm"))).toArray();
+    double[] test = pairs.stream().mapToDouble(r -> Double.parseDouble(r.get("test_cifar10"))).toArray();
+    assertEquals(new KendallsCorrelation().correlation(mgm, test),
+        result.get("targets").get("test_cifar10").get("kendall_tau_b").asDouble(), 1e-12);
+    assertPng(out.resolve("scatter.png"));
+    assertEquals(2, knas("correlate", "--proxy", "synflow", "--out", out.toString()).exitCode());
+  }
+
+  @Test
+  void compareRunsTheStrategyProgramsAndResumesNothingTwice() throws Exception {
+    Path out = temp.resolve("compare");
+    String[] args = {"compare", "--strategies", "random,evolution,knas", "--seeds", "2", "--budget", "4",
+        "--candidates", "6", "--top-k", "2", "--samples", "8", "--population", "3", "--sample-size", "2",
+        "--parallel", "2", "--out", out.toString(), "--json"};
+    CliRun run = knas(args);
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode result = JSON.readTree(run.out());
+    assertEquals(6, result.get("runs").size());
+    List<String> csv = Files.readAllLines(out.resolve("runs.csv"));
+    assertEquals(7, csv.size());
+    assertTrue(csv.get(0).startsWith("strategy,seed,best_index,best_architecture,validation_cifar10"), csv.get(0));
+    String table = Files.readString(out.resolve("comparison.md"));
+    assertEquals(table, result.get("table").asText());
+    for (String strategy : List.of("| random | 2 |", "| evolution | 2 |", "| knas | 2 |")) {
+      assertTrue(table.contains(strategy), table);
+    }
+    for (JsonNode row : result.get("runs")) {
+      int evaluations = row.get("strategy").asText().equals("knas") ? 2 : 4;
+      assertEquals(evaluations, row.get("evaluations").asInt(), row.toString());
+      assertTrue(row.get("test_cifar10").asDouble() > 10, row.toString());
+    }
+    assertPng(out.resolve("best-vs-evaluations.png"));
+    assertPng(out.resolve("best-vs-cost.png"));
+
+    Path summary = out.resolve("runs/knas/seed-1/summary.json");
+    FileTime written = Files.getLastModifiedTime(summary);
+    CliRun again = knas(args);
+    assertEquals(0, again.exitCode(), again.err());
+    assertEquals(written, Files.getLastModifiedTime(summary), "a finished run is not run again");
+    assertEquals(result.get("table"), JSON.readTree(again.out()).get("table"));
+    assertEquals(2, knas("compare", "--strategies", "random,annealing", "--out", out.toString()).exitCode());
+  }
+
+  private static Set<String> fieldNames(JsonNode node) {
+    Set<String> names = new HashSet<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static void assertPng(Path file) throws Exception {
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertTrue(image != null, file + " is not an image");
+    assertEquals(1000, image.getWidth());
+    assertEquals(600, image.getHeight());
+    assertEquals("PNG", new String(Files.readAllBytes(file), 1, 3, StandardCharsets.US_ASCII));
+  }
+}
