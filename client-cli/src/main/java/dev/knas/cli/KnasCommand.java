@@ -18,6 +18,12 @@ public final class KnasCommand {
   /** The command line with its one-line error reporting, for the main program and tests. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new KnasCommand());
+    cli.setParameterExceptionHandler((error, arguments) -> {
+      CommandLine commandLine = error.getCommandLine();
+      String name = commandLine.getCommandSpec().qualifiedName();
+      commandLine.getErr().println(name + ": " + error.getMessage() + " (see '" + name + " --help')");
+      return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+    });
     cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
       commandLine.getErr().println("knas: " + describe(error, commandLine));
       return error instanceof StatusRuntimeException ? 3 : 1;

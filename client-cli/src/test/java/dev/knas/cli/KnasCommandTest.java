@@ -245,6 +245,7 @@ class KnasCommandTest {
   void badArgumentsNameTheArgument() {
     CliRun run = knas("score", "--arch", "1", "--precision", "float16", "--target", target);
     assertEquals(2, run.exitCode());
-    assertTrue(run.err().contains("--precision"), run.err());
+    assertTrue(run.err().startsWith("knas score: --precision"), run.err());
+    assertEquals(1, run.err().strip().lines().count(), "one line: " + run.err());
   }
 }

@@ -128,8 +128,8 @@ public abstract class StrategyCommand implements Callable<Integer> {
     CommandLine cli = new CommandLine(command);
     cli.setParameterExceptionHandler((error, arguments) -> {
       CommandLine commandLine = error.getCommandLine();
-      commandLine.getErr().println(commandLine.getCommandName() + ": " + error.getMessage());
-      commandLine.getErr().println("Try '" + commandLine.getCommandName() + " --help' for the options.");
+      commandLine.getErr().println(commandLine.getCommandName() + ": " + error.getMessage() + " (see '"
+          + commandLine.getCommandName() + " --help')");
       return commandLine.getCommandSpec().exitCodeOnInvalidInput();
     });
     cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
