@@ -8,11 +8,13 @@ import dev.knas.scoring.cache.StoreException;
 import dev.knas.scoring.conformance.SelfTestCommand;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ScoringServer;
+import dev.knas.telemetry.Telemetry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,6 +55,11 @@ public final class ScoringServiceCommand implements Callable<Integer> {
           + " helps when a device has capacity to spare (default: ${DEFAULT-VALUE}).")
   int trainingsPerDevice;
 
+  @Option(names = "--metrics-port", description = "Serve the metrics for Prometheus to scrape at"
+      + " http://127.0.0.1:PORT/metrics (off by default). Traces and metrics are otherwise exported as the"
+      + " OTEL_* variables say; by default nothing is exported.")
+  Integer metricsPort;
+
   @Option(names = "--store-dir", defaultValue = "knas-data",
       description = "Directory of the persistent score cache (RocksDB), created if missing; one service process"
           + " per directory (default: ${DEFAULT-VALUE}).")
@@ -88,13 +95,18 @@ public final class ScoringServiceCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--trainings-per-device must be at least 1 and --queue-capacity at least 0");
     }
+    Telemetry telemetry = Telemetry.configure("knas-scoring-service",
+        metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort));
     ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(bind, port), catalog,
-        dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice));
+        dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice, telemetry));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();
+        telemetry.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        System.err.println("scoring-service: telemetry did not shut down cleanly: " + e);
       }
     }, "knas-shutdown"));
     if (portFile != null) {

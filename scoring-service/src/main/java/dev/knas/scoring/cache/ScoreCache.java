@@ -2,6 +2,11 @@ package dev.knas.scoring.cache;
 
 import dev.knas.v1.CacheEntry;
 import dev.knas.v1.CacheStats;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,13 +24,20 @@ public final class ScoreCache {
   public record Answer(CacheEntry entry, boolean hit) {}
 
   private final ScoreStore store;
+  private final Tracer tracer;
   private final ConcurrentHashMap<String, CompletableFuture<CacheEntry>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
   private final AtomicLong coalesced = new AtomicLong();
 
   public ScoreCache(ScoreStore store) {
+    this(store, OpenTelemetry.noop().getTracer("dev.knas"));
+  }
+
+  /** @param tracer traces each durable write as a "cache write" span */
+  public ScoreCache(ScoreStore store, Tracer tracer) {
     this.store = store;
+    this.tracer = tracer;
   }
 
   /**
@@ -55,8 +67,14 @@ public final class ScoreCache {
     misses.incrementAndGet();
     CompletableFuture<CacheEntry> computation;
     try {
+      Context trace = Context.current();
       computation = compute.get().thenApply(entry -> {
-        store.put(entry);
+        Span span = tracer.spanBuilder("cache write").setParent(trace).startSpan();
+        try (Scope scope = span.makeCurrent()) {
+          store.put(entry);
+        } finally {
+          span.end();
+        }
         return entry;
       });
     } catch (RuntimeException e) {

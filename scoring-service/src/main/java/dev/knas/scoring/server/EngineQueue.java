@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
 final class EngineQueue implements AutoCloseable {
 
   private final int capacity;
+  private final DoubleConsumer waitSeconds;
   private final AtomicInteger waiting = new AtomicInteger();
   private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
     Thread thread = new Thread(runnable, "knas-engine");
@@ -27,8 +29,10 @@ final class EngineQueue implements AutoCloseable {
     return thread;
   });
 
-  EngineQueue(int capacity) {
+  /** @param waitSeconds told how long each piece of work waited before it started */
+  EngineQueue(int capacity, DoubleConsumer waitSeconds) {
     this.capacity = capacity;
+    this.waitSeconds = waitSeconds;
   }
 
   /**
@@ -56,9 +60,20 @@ final class EngineQueue implements AutoCloseable {
     return run(work, () -> { });
   }
 
+  /** New work waiting to start. */
+  int depth() {
+    return waiting.get();
+  }
+
+  /** Runs {@code work} in the caller's trace context, recording how long it waited. */
   private <T> CompletableFuture<T> run(Supplier<T> work, Runnable rejected) {
+    long queued = System.nanoTime();
+    Supplier<T> traced = io.opentelemetry.context.Context.current().wrapSupplier(() -> {
+      waitSeconds.accept((System.nanoTime() - queued) / 1e9);
+      return work.get();
+    });
     try {
-      return CompletableFuture.supplyAsync(work, executor);
+      return CompletableFuture.supplyAsync(traced, executor);
     } catch (RejectedExecutionException e) {
       rejected.run();
       return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("the service is shutting down")

@@ -36,6 +36,7 @@ import dev.knas.v1.ShortTrainRequest;
 import dev.knas.v1.ShortTrainResult;
 import dev.knas.v1.TrainingProgress;
 import io.grpc.Context;
+import io.opentelemetry.api.trace.Span;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -46,6 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
   /** Architectures of one ScoreArchitectures call scored at once; the rest wait their turn. */
   static final int BATCH_IN_FLIGHT = 8;
 
+  private final ServiceTelemetry telemetry;
   private final RequestResolver resolver;
   private final EngineQueue queue;
   private final TrainingSlots slots;
@@ -78,7 +81,8 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
   private final ConcurrentHashMap<String, TrainingJob> trainings = new ConcurrentHashMap<>();
 
   ScoringGrpcService(RequestResolver resolver, EngineQueue queue, TrainingSlots slots, ScoreCache cache,
-      String engine) {
+      String engine, ServiceTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.resolver = resolver;
     this.queue = queue;
     this.slots = slots;
@@ -92,7 +96,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     try {
       resolved = resolver.score(request);
     } catch (RuntimeException e) {
-      fail(out, "ScoreArchitecture", e);
+      reject(out, "ScoreArchitecture", fidelityName(request.getFidelity()), e);
       return;
     }
     answer(out, "ScoreArchitecture", resolved, score(resolved), (response, o) -> o.onNext(response));
@@ -206,7 +210,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
       kernel = resolver.kernel(request.hasArchitecture(), request.getArchitecture(), request.getOptions(),
           request.getGradientKernel(), perSample);
     } catch (RuntimeException e) {
-      fail(out, "ComputeGradientKernel", e);
+      reject(out, "ComputeGradientKernel", "gradient_kernel", e);
       return;
     }
     if (!perSample) {
@@ -223,7 +227,8 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
       });
       return;
     }
-    answer(out, "ComputeGradientKernel", kernel, queue.submit(() -> GradientKernelScorer.compute(kernel.request())),
+    answer(out, "ComputeGradientKernel", kernel,
+        queue.submit(() -> GradientKernelScorer.compute(kernel.request(), telemetry.tracer())),
         (result, response) -> {
           ComputeGradientKernelResponse.Builder message = ComputeGradientKernelResponse.newBuilder()
               .setArchitecture(resolved(kernel.requested(), canonical(kernel, result)))
@@ -261,7 +266,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
       training = resolver.training(request.hasArchitecture(), request.getArchitecture(), request.getOptions(),
           request.getTraining(), "training");
     } catch (RuntimeException e) {
-      fail(out, "ShortTrain", e);
+      reject(out, "ShortTrain", "short_training", e);
       return;
     }
     Consumer<TrainingProgress> progress = event -> {
@@ -285,12 +290,13 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
    */
   private CompletableFuture<ScoreCache.Answer> cached(ResolvedKernel kernel) {
     String key = CacheKeys.hash(kernel.cacheKey());
-    return cache.getOrCompute(key, () -> {
+    return lookedUp(key, () -> {
       Context detached = Context.current().fork();
       Context previous = detached.attach();
       try {
         return queue.submit(() -> {
-          KernelResult result = GradientKernelScorer.compute(kernel.request());
+          KernelResult result = GradientKernelScorer.compute(kernel.request(), telemetry.tracer());
+          telemetry.kernel(result.seconds(), kernel.effectiveOptions().getDevice());
           return CacheEntry.newBuilder()
               .setFormatVersion(CacheKeys.FORMAT_VERSION)
               .setKey(key)
@@ -309,6 +315,21 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     });
   }
 
+  /** The cache's answer for {@code key}, traced as a "cache lookup" span (the computation is not part of it). */
+  private CompletableFuture<ScoreCache.Answer> lookedUp(String key,
+      Supplier<CompletableFuture<CacheEntry>> compute) {
+    Span span = telemetry.tracer().spanBuilder("cache lookup").startSpan();
+    CompletableFuture<ScoreCache.Answer> answer = null;
+    try {
+      answer = cache.getOrCompute(key, compute);
+      return answer;
+    } finally {
+      span.setAttribute(ServiceTelemetry.CACHE_HIT,
+          answer != null && answer.isDone() && !answer.isCompletedExceptionally() && answer.join().hit());
+      span.end();
+    }
+  }
+
   /**
    * The cached result of {@code training}, training when missing: a request identical to a training under way
    * joins it (and receives its progress from then on). The training runs for as long as one of its callers
@@ -317,8 +338,8 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
   private CompletableFuture<ScoreCache.Answer> trained(ResolvedTraining training,
       Consumer<TrainingProgress> progress, Context caller, int rejoins) {
     String key = CacheKeys.hash(training.cacheKey());
-    CompletableFuture<ScoreCache.Answer> answer = cache.getOrCompute(key, () -> {
-      TrainingJob job = new TrainingJob(training, queue, slots);
+    CompletableFuture<ScoreCache.Answer> answer = lookedUp(key, () -> {
+      TrainingJob job = new TrainingJob(training, queue, slots, telemetry);
       job.join(caller, progress);
       trainings.put(key, job);
       return job.start().thenApply(outcome -> trainingEntry(training, key, outcome))
@@ -410,41 +431,75 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     return CacheResult.newBuilder().setHit(answer.hit()).setKey(answer.entry().getKey()).build();
   }
 
-  /** Completes {@code out} with {@code respond}'s message once {@code work} is done, or with its failure. */
-  private static <T, R> void answer(StreamObserver<R> out, String method, Resolved request,
-      CompletableFuture<T> work, BiConsumer<T, StreamObserver<R>> respond) {
+  /**
+   * Completes {@code out} with {@code respond}'s message once {@code work} is done, or with its failure; records
+   * the request's span attributes, metrics and one log line.
+   */
+  private <T, R> void answer(StreamObserver<R> out, String method, Resolved request, CompletableFuture<T> work,
+      BiConsumer<T, StreamObserver<R>> respond) {
     long start = System.nanoTime();
+    Span span = Span.current();
+    span.setAttribute(ServiceTelemetry.FIDELITY, fidelityOf(request));
+    span.setAttribute(ServiceTelemetry.ARCHITECTURE, CanonicalForm.of(request.requested()).toBenchmarkString());
     work.whenComplete((result, error) -> {
-      if (error != null) {
-        fail(out, method, error instanceof CompletionException ? error.getCause() : error);
-        return;
+      Status status = Status.OK;
+      boolean hit = result instanceof ScoreCache.Answer a && a.hit()
+          || result instanceof ScoreArchitectureResponse r && r.getCache().getHit();
+      if (error == null) {
+        try {
+          respond.accept(result, out);
+          span.setAttribute(ServiceTelemetry.CACHE_HIT, hit);
+          out.onCompleted();
+        } catch (RuntimeException e) {
+          status = statusOf(method, e);
+          out.onError(status.asRuntimeException());
+        }
+      } else {
+        status = statusOf(method, error instanceof CompletionException ? error.getCause() : error);
+        out.onError(status.asRuntimeException());
       }
-      try {
-        respond.accept(result, out);
-      } catch (RuntimeException e) {
-        fail(out, method, e);
-        return;
-      }
-      out.onCompleted();
-      log.info("{} {} {} in {} ms", method, summary(request),
-          result instanceof ScoreCache.Answer a && a.hit()
-              || result instanceof ScoreArchitectureResponse r && r.getCache().getHit() ? "hit" : "computed",
-          String.format("%.1f", (System.nanoTime() - start) / 1e6));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      telemetry.request(method, fidelityOf(request), status.getCode().name(), seconds);
+      log.info("rpc={} {} status={} hit={} ms={} trace_id={}", method, summary(request), status.getCode(), hit,
+          String.format("%.1f", seconds * 1e3), span.getSpanContext().getTraceId());
     });
   }
 
-  /** One log line's worth of what a request asked for. */
+  /** Refuses a request that could not be resolved: its status, metrics and log line. */
+  private void reject(StreamObserver<?> out, String method, String fidelity, Throwable error) {
+    Status status = statusOf(method, error);
+    telemetry.request(method, fidelity, status.getCode().name(), 0);
+    out.onError(status.asRuntimeException());
+  }
+
+  private static String fidelityOf(Resolved request) {
+    if (request instanceof ResolvedKernel) {
+      return "gradient_kernel";
+    }
+    return request instanceof ResolvedTraining ? "short_training" : "benchmark";
+  }
+
+  private static String fidelityName(Fidelity fidelity) {
+    return switch (fidelity) {
+      case FIDELITY_SHORT_TRAINING -> "short_training";
+      case FIDELITY_BENCHMARK -> "benchmark";
+      default -> "gradient_kernel";
+    };
+  }
+
+  /** One log line's worth of what a request asked for, as key=value pairs. */
   private static String summary(Resolved request) {
+    String arch = "arch=" + CanonicalForm.of(request.requested()).toBenchmarkString();
     if (request instanceof ResolvedKernel k) {
-      return "kernel " + k.request().cell() + " n=" + k.request().samples() + " dataset="
+      return arch + " fidelity=gradient_kernel n=" + k.request().samples() + " dataset="
           + k.request().dataset().name() + " device=" + k.effectiveOptions().getDevice();
     }
     if (request instanceof ResolvedTraining t) {
-      return "short-training " + t.request().cell() + " epochs=" + t.request().recipe().epochs() + " dataset="
+      return arch + " fidelity=short_training epochs=" + t.request().recipe().epochs() + " dataset="
           + t.request().dataset().name() + " device=" + t.effectiveOptions().getDevice();
     }
     ResolvedBenchmark b = (ResolvedBenchmark) request;
-    return "benchmark index=" + b.row().index() + " dataset=" + b.dataset();
+    return arch + " fidelity=benchmark index=" + b.row().index() + " dataset=" + b.dataset();
   }
 
   private static ResolvedArchitecture canonical(ResolvedKernel kernel, KernelResult result) {

@@ -6,6 +6,7 @@ import dev.knas.scoring.cache.ScoreCache;
 import dev.knas.scoring.cache.ScoreStore;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.device.DeviceSelection;
+import dev.knas.telemetry.Telemetry;
 import dev.knas.v1.ScoringServiceGrpc;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -40,9 +41,17 @@ public final class ScoringServer implements AutoCloseable {
    * @param trainingsPerDevice trainings that may run at once on one device (their batches interleave)
    */
   public record Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset,
-      int queueCapacity, Path storeDir, Optional<BenchmarkTable> benchmarkTable, int trainingsPerDevice) {
+      int queueCapacity, Path storeDir, Optional<BenchmarkTable> benchmarkTable, int trainingsPerDevice,
+      Telemetry telemetry) {
 
-    /** Without a benchmark table, one training per device. */
+    /** Without telemetry. */
+    public Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset, int queueCapacity,
+        Path storeDir, Optional<BenchmarkTable> benchmarkTable, int trainingsPerDevice) {
+      this(address, datasets, defaultDataset, queueCapacity, storeDir, benchmarkTable, trainingsPerDevice,
+          Telemetry.none());
+    }
+
+    /** Without a benchmark table or telemetry, one training per device. */
     public Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset, int queueCapacity,
         Path storeDir) {
       this(address, datasets, defaultDataset, queueCapacity, storeDir, Optional.empty(), 1);
@@ -69,8 +78,10 @@ public final class ScoringServer implements AutoCloseable {
   public static ScoringServer start(Config config) throws IOException {
     Engine engine = Engine.getEngine("PyTorch");
     ScoreStore store = ScoreStore.open(config.storeDir());
-    ScoreCache cache = new ScoreCache(store);
-    EngineQueue queue = new EngineQueue(config.queueCapacity());
+    ScoreCache cache = new ScoreCache(store, config.telemetry().tracer());
+    ServiceTelemetry telemetry = new ServiceTelemetry(config.telemetry(), cache);
+    EngineQueue queue = new EngineQueue(config.queueCapacity(), telemetry::queueWait);
+    telemetry.observe(queue);
     RequestResolver resolver = new RequestResolver(config.datasets(), config.defaultDataset(),
         DeviceSelection.ofEngine(engine), config.benchmarkTable());
     TrainingSlots slots = new TrainingSlots(config.trainingsPerDevice(), config.queueCapacity());
@@ -79,7 +90,8 @@ public final class ScoringServer implements AutoCloseable {
     Server server;
     try {
       server = NettyServerBuilder.forAddress(config.address())
-          .addService(new ScoringGrpcService(resolver, queue, slots, cache, engineName))
+          .intercept(config.telemetry().serverInterceptor())
+          .addService(new ScoringGrpcService(resolver, queue, slots, cache, engineName, telemetry))
           .addService(new ScoreCacheGrpcService(cache, resolver))
           .addService(health.getHealthService())
           .addService(ProtoReflectionServiceV1.newInstance())

@@ -6,6 +6,9 @@ import dev.knas.scoring.training.TrainingRecipe;
 import dev.knas.v1.TrainingProgress;
 import io.grpc.Context;
 import io.grpc.Status;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.StatusCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +34,11 @@ final class TrainingJob {
       double seconds) {}
 
   private final ResolvedTraining training;
+  private final ServiceTelemetry telemetry;
+  /** The trace of the caller that started the training: its phases are spans in it. */
+  private final io.opentelemetry.context.Context trace;
+  /** Engine thread only: the span of the epoch under way, or of the held-out measurement. */
+  private Span phase;
   private final EngineQueue queue;
   private final TrainingSlots slots;
   private final String device;
@@ -45,11 +53,13 @@ final class TrainingJob {
   private final List<TrainingProgress> curve = new ArrayList<>();
   private volatile long startNanos;
 
-  TrainingJob(ResolvedTraining training, EngineQueue queue, TrainingSlots slots) {
+  TrainingJob(ResolvedTraining training, EngineQueue queue, TrainingSlots slots, ServiceTelemetry telemetry) {
     this.training = training;
     this.queue = queue;
     this.slots = slots;
+    this.telemetry = telemetry;
     this.device = training.effectiveOptions().getDevice();
+    this.trace = io.opentelemetry.context.Context.current();
   }
 
   /**
@@ -83,7 +93,12 @@ final class TrainingJob {
       startNanos = System.nanoTime();
       queue.continueWith(() -> {
         checkWanted();
-        return ShortTraining.start(training.request());
+        Span construction = span("network construction").startSpan();
+        try {
+          return ShortTraining.start(training.request());
+        } finally {
+          construction.end();
+        }
       }).whenComplete((run, failure) -> {
         if (failure != null) {
           held.release();
@@ -118,23 +133,45 @@ final class TrainingJob {
     try {
       checkWanted();
       if (!run.trainingDone()) {
-        publish(progress(run.recipe(), run.step()));
+        if (phase == null) {
+          phase = span("training epoch").setAttribute("knas.epoch", curve.size() + 1).startSpan();
+        }
+        TrainingProgress progress = progress(run.recipe(), run.step());
+        if (progress.getEpochEnd()) {
+          phase.setAttribute("knas.train_loss", progress.getTrainLoss()).end();
+          phase = null;
+        }
+        publish(progress);
         return null;
       }
       if (!run.measurementDone()) {
+        if (phase == null) {
+          phase = span("held-out measurement").startSpan();
+        }
         run.measureNextBatch();
         if (!run.measurementDone()) {
           return null;
         }
+        phase.end();
+        phase = null;
       }
       Outcome done = new Outcome(run.heldOut(), List.copyOf(curve), run.parameterCount(),
           (System.nanoTime() - startNanos) / 1e9);
       run.close();
+      telemetry.training(done.seconds(), device);
       return done;
     } catch (RuntimeException e) {
+      if (phase != null) {
+        phase.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage())).end();
+        phase = null;
+      }
       run.close();
       throw e;
     }
+  }
+
+  private SpanBuilder span(String name) {
+    return telemetry.tracer().spanBuilder(name).setParent(trace);
   }
 
   private void checkWanted() {

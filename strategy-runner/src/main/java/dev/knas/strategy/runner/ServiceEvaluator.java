@@ -14,6 +14,11 @@ import dev.knas.v1.ShortTrainingOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -34,10 +39,18 @@ public final class ServiceEvaluator implements Evaluator {
 
   private final ManagedChannel channel;
   private final Settings settings;
+  private final Tracer tracer;
+  private final Context search;
 
-  public ServiceEvaluator(ManagedChannel channel, Settings settings) {
+  /**
+   * @param tracer traces each evaluation as an "evaluate" span under {@code search}, the search's span, so the
+   *     call to the service and the service's work join the search's trace
+   */
+  public ServiceEvaluator(ManagedChannel channel, Settings settings, Tracer tracer, Context search) {
     this.channel = channel;
     this.settings = settings;
+    this.tracer = tracer;
+    this.search = search;
   }
 
   /** The request that scores {@code architecture} for {@code stage}. */
@@ -63,7 +76,21 @@ public final class ServiceEvaluator implements Evaluator {
     ScoreArchitectureRequest request = request(Architecture.newBuilder()
         .setNb201String(proposal.architecture().toBenchmarkString()).build(), proposal.stage());
     long start = System.nanoTime();
-    ScoreArchitectureResponse response = call(request, "score " + proposal.architecture());
+    Span span = tracer.spanBuilder("evaluate").setParent(search)
+        .setAttribute("knas.sequence", proposal.sequence())
+        .setAttribute("knas.stage", proposal.stage().name().toLowerCase())
+        .setAttribute("knas.architecture", proposal.architecture().toBenchmarkString())
+        .startSpan();
+    ScoreArchitectureResponse response;
+    try (Scope scope = span.makeCurrent()) {
+      response = call(request, "score " + proposal.architecture());
+      span.setAttribute("knas.value", response.getValue());
+    } catch (RuntimeException e) {
+      span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+      throw e;
+    } finally {
+      span.end();
+    }
     double wall = (System.nanoTime() - start) / 1e9;
     boolean benchmark = response.getFidelity() == Fidelity.FIDELITY_BENCHMARK;
     if (benchmark && !response.getMetric().equals(SELECTION_METRIC)) {

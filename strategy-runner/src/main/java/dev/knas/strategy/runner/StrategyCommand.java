@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.Strategy;
+import dev.knas.telemetry.Telemetry;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.GetCacheStatsRequest;
@@ -16,6 +17,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -161,11 +167,16 @@ public abstract class StrategyCommand implements Callable<Integer> {
     Strategy strategy = createStrategy(seed);
     ObjectNode run = runRecord(strategy.name(), effectiveBudget);
     PrintWriter err = spec.commandLine().getErr();
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
-    try {
+    Telemetry telemetry = Telemetry.configure("knas-strategy-" + strategy.name(), OptionalInt.empty());
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext()
+        .intercept(telemetry.clientInterceptor()).build();
+    Span search = telemetry.tracer().spanBuilder("search " + strategy.name())
+        .setAttribute("knas.strategy", strategy.name()).setAttribute("knas.seed", seed)
+        .setAttribute("knas.fidelity", fidelity).setAttribute("knas.budget", effectiveBudget).startSpan();
+    try (Scope scope = search.makeCurrent()) {
       ServiceEvaluator evaluator = new ServiceEvaluator(channel, new ServiceEvaluator.Settings(evaluationFidelity,
           dataset, kernelDataset == null ? dataset : kernelDataset, evaluationSeed, samples, epochs,
-          timeoutSeconds, attempts, 500));
+          timeoutSeconds, attempts, 500), telemetry.tracer(), Context.current());
       checkService(channel, evaluator);
       prepareOutput(run);
       SearchRunner.Outcome outcome;
@@ -181,8 +192,13 @@ public abstract class StrategyCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(Journal.JSON.writerWithDefaultPrettyPrinter()
           .writeValueAsString(summary));
       return 0;
+    } catch (RuntimeException e) {
+      search.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+      throw e;
     } finally {
+      search.end();
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      telemetry.close();
     }
   }
 

@@ -1,0 +1,112 @@
+package dev.knas.scoring.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.knas.scoring.server.ServiceProcesses.Service;
+import dev.knas.v1.Architecture;
+import dev.knas.v1.GradientKernelOptions;
+import dev.knas.v1.ScoreArchitectureRequest;
+import dev.knas.v1.ScoringServiceGrpc;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real service process exporting through the standard OTEL_* variables to an OTLP/HTTP receiver on loopback,
+ * and serving its metrics for Prometheus to scrape.
+ */
+class ObservabilityProcessTest {
+
+  private static final ScoreArchitectureRequest REQUEST = ScoreArchitectureRequest.newBuilder()
+      .setArchitecture(Architecture.newBuilder().setNb201Index(9))
+      .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(4)).build();
+
+  @TempDir
+  Path temp;
+
+  /** One OTLP/HTTP export the receiver took: its path and its protobuf body as text (names are UTF-8 in it). */
+  private record Export(String path, String body) {}
+
+  @Test
+  void tracesAndMetricsReachAnOtlpReceiver() throws Exception {
+    List<Export> exports = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      exports.add(new Export(exchange.getRequestURI().getPath(), new String(body, StandardCharsets.ISO_8859_1)));
+      exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    receiver.start();
+    try (ServiceProcesses services = new ServiceProcesses(temp)) {
+      Service service = services.start(temp.resolve("store"), "otlp", Map.of(
+          "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.getAddress().getPort(),
+          "OTEL_SERVICE_NAME", "knas-scoring-under-test",
+          "OTEL_METRIC_EXPORT_INTERVAL", "500",
+          "OTEL_BSP_SCHEDULE_DELAY", "100"));
+      score(service);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!(received(exports, "/v1/traces", "knas.v1.ScoringService/ScoreArchitecture")
+          && received(exports, "/v1/metrics", "knas.requests")) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(received(exports, "/v1/traces", "knas.v1.ScoringService/ScoreArchitecture"),
+          "no trace arrived; received " + exports.stream().map(Export::path).toList() + "; log: "
+              + Files.readString(service.log()));
+      assertTrue(received(exports, "/v1/traces", "forward/backward"), "the phase spans are exported");
+      assertTrue(received(exports, "/v1/traces", "knas-scoring-under-test"), "OTEL_SERVICE_NAME names it");
+      assertTrue(received(exports, "/v1/metrics", "knas.requests"), "no metrics arrived");
+      assertTrue(received(exports, "/v1/metrics", "jvm.memory.used"), "the JVM's runtime metrics are exported");
+      String log = Files.readString(service.log());
+      assertTrue(log.lines().anyMatch(l -> l.contains("rpc=ScoreArchitecture arch=") && l.contains("status=OK")
+          && l.matches(".*trace_id=[0-9a-f]{32}$") && !l.endsWith("trace_id=00000000000000000000000000000000")),
+          "one structured line per request with its trace id: " + log);
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  @Test
+  void prometheusScrapesTheRequestCounter() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    try (ServiceProcesses services = new ServiceProcesses(temp)) {
+      Service service = services.start(temp.resolve("store"), "prometheus", Map.of(), "--metrics-port",
+          Integer.toString(port));
+      score(service);
+      HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, scrape.statusCode());
+      String metrics = scrape.body();
+      assertTrue(metrics.lines().anyMatch(l -> l.startsWith("knas_requests_total{")
+          && l.contains("rpc_method=\"ScoreArchitecture\"") && l.contains("rpc_grpc_status=\"OK\"")), metrics);
+      assertTrue(metrics.contains("knas_cache_entries"), metrics);
+    }
+  }
+
+  private static void score(Service service) throws InterruptedException {
+    assertTrue(ServiceProcesses.call(service, c -> ScoringServiceGrpc.newBlockingStub(c)
+        .withDeadlineAfter(2, TimeUnit.MINUTES).scoreArchitecture(REQUEST)).getValue() > 0);
+  }
+
+  private static boolean received(List<Export> exports, String path, String text) {
+    return exports.stream().anyMatch(e -> e.path().equals(path) && e.body().contains(text));
+  }
+}
