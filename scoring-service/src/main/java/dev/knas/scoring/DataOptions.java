@@ -5,6 +5,8 @@ import dev.knas.scoring.benchmark.BenchmarkTableException;
 import dev.knas.scoring.data.DatasetCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,19 @@ public final class DataOptions {
     }
     return Optional.ofNullable(dataDir).map(d -> d.resolve(DEFAULT_TABLE)).filter(Files::isRegularFile)
         .map(BenchmarkTable::load);
+  }
+
+  /** The options as command-line arguments, to give a child process the same data. */
+  public List<String> arguments() {
+    List<String> arguments = new ArrayList<>();
+    for (Object[] option : new Object[][] {{"--data-dir", dataDir}, {"--cifar10-dir", cifar10Dir},
+        {"--fashion-mnist-dir", fashionMnistDir}, {"--benchmark-table", benchmarkTable}}) {
+      if (option[1] != null) {
+        arguments.add((String) option[0]);
+        arguments.add(option[1].toString());
+      }
+    }
+    return arguments;
   }
 
   public DatasetCatalog catalog() {

@@ -1,7 +1,9 @@
 package dev.knas.scoring;
 
 import dev.knas.scoring.bench.CacheHitBenchmark;
+import dev.knas.scoring.bench.KernelComparisonBenchmark;
 import dev.knas.scoring.bench.KernelPathBenchmark;
+import dev.knas.scoring.bench.ProcessBenchmark;
 import dev.knas.scoring.bench.TrainingEpochBenchmark;
 import dev.knas.scoring.benchmark.BenchmarkTableException;
 import dev.knas.scoring.cache.StoreException;
@@ -26,7 +28,7 @@ import picocli.CommandLine.Option;
     version = "knas scoring-service " + ScoringServer.VERSION,
     description = "Serves knas.v1.ScoringService (plus gRPC health and reflection) until stopped.",
     subcommands = {SelfTestCommand.class, KernelPathBenchmark.class, CacheHitBenchmark.class,
-        TrainingEpochBenchmark.class})
+        TrainingEpochBenchmark.class, KernelComparisonBenchmark.class, ProcessBenchmark.class})
 public final class ScoringServiceCommand implements Callable<Integer> {
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",

@@ -7,6 +7,9 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Answers from the {@link ScoreStore} when it can, and otherwise computes each missing key once: requests for
+ * Answers from the {@link ScoreStore} (through an in-memory set of recently used entries) when it can, and
+ * otherwise computes each missing key once: requests for
  * a key whose computation is under way wait for that computation instead of starting another. A value is stored
  * (durably) before anyone is answered with it; a failed computation stores nothing and fails every waiter.
  */
@@ -23,8 +27,18 @@ public final class ScoreCache {
   /** An entry and whether it came from the store without computing. */
   public record Answer(CacheEntry entry, boolean hit) {}
 
+  /** Entries kept in memory besides the store, so hot hits skip the disk read and the parse. */
+  static final int RECENT_ENTRIES = 16_384;
+
   private final ScoreStore store;
   private final Tracer tracer;
+  private final Map<String, CacheEntry> recent = Collections.synchronizedMap(
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CacheEntry> eldest) {
+          return size() > RECENT_ENTRIES;
+        }
+      });
   private final ConcurrentHashMap<String, CompletableFuture<CacheEntry>> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
@@ -45,7 +59,7 @@ public final class ScoreCache {
    * {@code compute}, which is called at most once per missing key at a time.
    */
   public CompletableFuture<Answer> getOrCompute(String key, Supplier<CompletableFuture<CacheEntry>> compute) {
-    Optional<CacheEntry> stored = store.get(key);
+    Optional<CacheEntry> stored = read(key);
     if (stored.isPresent()) {
       hits.incrementAndGet();
       return CompletableFuture.completedFuture(new Answer(stored.get(), true));
@@ -57,7 +71,7 @@ public final class ScoreCache {
       return existing.thenApply(entry -> new Answer(entry, false));
     }
     // A flight for this key may have stored its entry and left between the store read and putIfAbsent.
-    Optional<CacheEntry> late = store.get(key);
+    Optional<CacheEntry> late = read(key);
     if (late.isPresent()) {
       inFlight.remove(key, flight);
       flight.complete(late.get());
@@ -72,6 +86,7 @@ public final class ScoreCache {
         Span span = tracer.spanBuilder("cache write").setParent(trace).startSpan();
         try (Scope scope = span.makeCurrent()) {
           store.put(entry);
+          recent.put(key, entry);
         } finally {
           span.end();
         }
@@ -92,7 +107,18 @@ public final class ScoreCache {
   }
 
   public Optional<CacheEntry> lookup(String key) {
-    return store.get(key);
+    return read(key);
+  }
+
+  /** From the recently used entries, else from the store (then remembered). */
+  private Optional<CacheEntry> read(String key) {
+    CacheEntry remembered = recent.get(key);
+    if (remembered != null) {
+      return Optional.of(remembered);
+    }
+    Optional<CacheEntry> stored = store.get(key);
+    stored.ifPresent(entry -> recent.put(key, entry));
+    return stored;
   }
 
   public ScoreStore store() {

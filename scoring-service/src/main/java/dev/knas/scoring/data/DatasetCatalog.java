@@ -71,7 +71,8 @@ public final class DatasetCatalog {
     };
   }
 
-  private Optional<Path> cifar10Folder() {
+  /** The folder CIFAR-10 is read from, if one is configured or found. */
+  public Optional<Path> cifar10Folder() {
     if (cifar10Dir.isPresent()) {
       return cifar10Dir;
     }

@@ -1,0 +1,211 @@
+package dev.knas.scoring.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.knas.scoring.DataOptions;
+import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.scoring.server.ScoringServer;
+import dev.knas.space.CanonicalForm;
+import dev.knas.space.Nb201Architecture;
+import dev.knas.v1.Architecture;
+import dev.knas.v1.EvaluationOptions;
+import dev.knas.v1.GradientKernelOptions;
+import dev.knas.v1.ScoreArchitectureRequest;
+import dev.knas.v1.ScoreArchitectureResponse;
+import dev.knas.v1.ScoringServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scoring-service bench-kernel-vs-pytorch}: seconds per architecture of MGM (n = 50, float32, CIFAR-10) for
+ * a fixed set of 20 NAS-Bench-201 architectures, three ways in one run on the same machine and threads:
+ * (a) this service through its real gRPC server, warm, each request a cache miss; (b) PyTorch as the KNAS code
+ * does it, n single-image forward+backward passes; (c) PyTorch, one batched forward+backward with per-sample
+ * normalisation. Prints a table with the medians and ratios and writes it, with every time, as JSON.
+ */
+@Command(name = "bench-kernel-vs-pytorch", mixinStandardHelpOptions = true,
+    description = "MGM seconds per architecture: this service vs PyTorch per-sample passes vs PyTorch batched.")
+public final class KernelComparisonBenchmark implements Callable<Integer> {
+
+  /** The benchmark's architectures: index 1, the all-nor_conv_3x3 cell, and 18 more of distinct classes. */
+  static final List<Integer> ARCHITECTURES = List.of(1, 1462, 0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 857,
+      6111, 7777, 9930);
+
+  @Option(names = "--python", defaultValue = "${env:KNAS_TORCH_PYTHON:-/usr/bin/python3}",
+      description = "Python with torch (default: $KNAS_TORCH_PYTHON or /usr/bin/python3).")
+  String python;
+
+  @Option(names = "--repeats", defaultValue = "3",
+      description = "Timed runs per architecture for (a) and (c) (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--per-sample-repeats", defaultValue = "1",
+      description = "Timed runs per architecture for (b), the slow one (default: ${DEFAULT-VALUE}).")
+  int perSampleRepeats;
+
+  @Option(names = "--samples", defaultValue = "50", description = "n (default: ${DEFAULT-VALUE}).")
+  int samples;
+
+  @Option(names = "--out", defaultValue = "bench-kernel-vs-pytorch.json",
+      description = "Where to write the results as JSON (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Mixin
+  DataOptions data;
+
+  @Override
+  public Integer call() throws Exception {
+    DatasetCatalog catalog = data.catalog();
+    Path cifar = catalog.cifar10Folder().orElseThrow(() -> new IllegalArgumentException(
+        "the benchmark needs CIFAR-10: pass --data-dir (or KNAS_DATA_DIR) or --cifar10-dir"));
+    List<Nb201Architecture> cells = ARCHITECTURES.stream().map(Nb201Architecture::fromIndex).toList();
+    if (new HashSet<>(cells.stream().map(CanonicalForm::of).toList()).size() != cells.size()) {
+      throw new IllegalStateException("two benchmark architectures share a canonical form (one would be a hit)");
+    }
+    int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", "2"));
+    double[] service = service(cells, catalog);
+    Map<String, double[]> perSample = pytorch(cells, "per-sample", perSampleRepeats, cifar, threads);
+    Map<String, double[]> batched = pytorch(cells, "batched", repeats, cifar, threads);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode result = json.createObjectNode();
+    result.put("date", Instant.now().toString());
+    result.put("threads", threads);
+    result.put("samples", samples);
+    ArrayNode rows = result.putArray("architectures");
+    StringBuilder table = new StringBuilder();
+    table.append(String.format("MGM seconds per architecture, cifar10, n = %d, float32, %d threads; (a) service"
+        + " over gRPC, warm, cache miss (median of %d); (b) PyTorch, %d single-image passes (median of %d);"
+        + " (c) PyTorch, one batched pass, per-sample normalisation (median of %d)%n", samples, threads, repeats,
+        samples, perSampleRepeats, repeats));
+    table.append(String.format("%-7s %-10s %-10s %-10s %-8s %-8s%n", "index", "(a) s", "(b) s", "(c) s",
+        "(b)/(a)", "(a)/(c)"));
+    double[] a = new double[cells.size()];
+    double[] b = new double[cells.size()];
+    double[] c = new double[cells.size()];
+    for (int i = 0; i < cells.size(); i++) {
+      String arch = cells.get(i).toBenchmarkString();
+      a[i] = service[i];
+      b[i] = perSample.get(arch)[0];
+      c[i] = batched.get(arch)[0];
+      table.append(String.format("%-7d %-10.3f %-10.3f %-10.3f %-8.1f %-8.2f%n", ARCHITECTURES.get(i), a[i], b[i],
+          c[i], b[i] / a[i], a[i] / c[i]));
+      ObjectNode row = rows.addObject();
+      row.put("index", ARCHITECTURES.get(i));
+      row.put("architecture", arch);
+      row.put("service_seconds", a[i]);
+      row.put("pytorch_per_sample_seconds", b[i]);
+      row.put("pytorch_batched_seconds", c[i]);
+      row.put("pytorch_per_sample_mgm", perSample.get(arch)[1]);
+      row.put("pytorch_batched_mgm", batched.get(arch)[1]);
+    }
+    double ma = median(a);
+    double mb = median(b);
+    double mc = median(c);
+    table.append(String.format("%-7s %-10.3f %-10.3f %-10.3f %-8.1f %-8.2f%n", "median", ma, mb, mc, mb / ma,
+        ma / mc));
+    table.append(String.format("target (a) at least 5x faster than (b): %s; target (a) within 1.3x of (c): %s%n",
+        mb / ma >= 5 ? "met" : "NOT met", ma / mc <= 1.3 ? "met" : "NOT met"));
+    result.put("median_service_seconds", ma);
+    result.put("median_pytorch_per_sample_seconds", mb);
+    result.put("median_pytorch_batched_seconds", mc);
+    result.put("table", table.toString());
+    Files.writeString(out, json.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n",
+        StandardCharsets.UTF_8);
+    System.out.print(table);
+    System.out.println("wrote " + out);
+    return 0;
+  }
+
+  /** (a): median seconds per architecture through the real server, each request a new cache key. */
+  private double[] service(List<Nb201Architecture> cells, DatasetCatalog catalog) throws Exception {
+    Path store = Files.createTempDirectory("knas-bench-store");
+    try (ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
+        catalog, "cifar10", 4, store))) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      try {
+        ScoringServiceGrpc.ScoringServiceBlockingStub stub = ScoringServiceGrpc.newBlockingStub(channel);
+        score(stub, cells.get(0), 999_999);
+        double[] medians = new double[cells.size()];
+        for (int i = 0; i < cells.size(); i++) {
+          double[] seconds = new double[repeats];
+          for (int r = 0; r < repeats; r++) {
+            long start = System.nanoTime();
+            ScoreArchitectureResponse response = score(stub, cells.get(i), 1000 + r);
+            seconds[r] = (System.nanoTime() - start) / 1e9;
+            if (response.getCache().getHit()) {
+              throw new IllegalStateException("a benchmark request hit the cache");
+            }
+          }
+          medians[i] = median(seconds);
+        }
+        return medians;
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } finally {
+      try (var files = Files.walk(store)) {
+        files.sorted((x, y) -> y.getNameCount() - x.getNameCount()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private ScoreArchitectureResponse score(ScoringServiceGrpc.ScoringServiceBlockingStub stub,
+      Nb201Architecture cell, long seed) {
+    return stub.withDeadlineAfter(10, TimeUnit.MINUTES).scoreArchitecture(ScoreArchitectureRequest.newBuilder()
+        .setArchitecture(Architecture.newBuilder().setNb201String(cell.toBenchmarkString()))
+        .setOptions(EvaluationOptions.newBuilder().setDataset("cifar10").setSeed(seed))
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(samples)).build());
+  }
+
+  /** (b) or (c): architecture string to {median seconds, MGM}, from bench/python/kernel_reference.py. */
+  private Map<String, double[]> pytorch(List<Nb201Architecture> cells, String mode, int times, Path cifar,
+      int threads) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(python, "bench/python/kernel_reference.py", "--mode", mode,
+        "--cifar-dir", cifar.toString(), "--samples", Integer.toString(samples), "--repeats",
+        Integer.toString(times), "--threads", Integer.toString(threads)));
+    for (Nb201Architecture cell : cells) {
+      command.add("--arch");
+      command.add(cell.toBenchmarkString());
+    }
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("the PyTorch baseline failed (run from the repository root, with a Python"
+          + " that has torch): " + command);
+    }
+    Map<String, double[]> results = new HashMap<>();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : output.strip().split("\n")) {
+      JsonNode node = json.readTree(line);
+      results.put(node.get("arch").asText(), new double[] {node.get("seconds").asDouble(),
+          node.get("mgm").asDouble()});
+    }
+    return results;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+}

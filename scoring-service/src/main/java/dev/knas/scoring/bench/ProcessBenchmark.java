@@ -1,0 +1,125 @@
+package dev.knas.scoring.bench;
+
+import dev.knas.scoring.DataOptions;
+import dev.knas.scoring.ScoringServiceCommand;
+import dev.knas.space.Nb201Architecture;
+import dev.knas.space.Operation;
+import dev.knas.v1.Architecture;
+import dev.knas.v1.EvaluationOptions;
+import dev.knas.v1.GradientKernelOptions;
+import dev.knas.v1.ScoreArchitectureRequest;
+import dev.knas.v1.ScoringServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scoring-service bench-process}: the service as a fresh OS process, as {@code bin/scoring-service} starts
+ * it: seconds from process start to health SERVING, and peak resident memory (VmHWM) after it scores the
+ * all-nor_conv_3x3 architecture with n = 50 on CIFAR-10. Prints a table; a benchmark, not a test.
+ */
+@Command(name = "bench-process", mixinStandardHelpOptions = true,
+    description = "Start-up time to health SERVING and peak resident memory while scoring all-nor_conv_3x3.")
+public final class ProcessBenchmark implements Callable<Integer> {
+
+  @Option(names = "--starts", defaultValue = "3", description = "Fresh processes timed (default: ${DEFAULT-VALUE}).")
+  int starts;
+
+  @Mixin
+  DataOptions data;
+
+  @Override
+  public Integer call() throws Exception {
+    double[] seconds = new double[starts];
+    long[] peakBytes = new long[starts];
+    for (int i = 0; i < starts; i++) {
+      Path work = Files.createTempDirectory("knas-bench-process");
+      Path portFile = work.resolve("port");
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+          .toString(), "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+          "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "2"),
+          "-Dai.djl.pytorch.num_interop_threads=1", ScoringServiceCommand.class.getName(), "--port", "0",
+          "--port-file", portFile.toString(), "--store-dir", work.resolve("store").toString(),
+          "--default-dataset", "cifar10"));
+      data.arguments().forEach(command::add);
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(work.resolve("log").toFile());
+      builder.environment().put("DJL_OFFLINE", "true");
+      long start = System.nanoTime();
+      Process process = builder.start();
+      try {
+        while (!Files.exists(portFile)) {
+          if (!process.isAlive()) {
+            throw new IllegalStateException("the service did not start: " + Files.readString(work.resolve("log")));
+          }
+          Thread.sleep(5);
+        }
+        int port = Integer.parseInt(Files.readString(portFile).strip());
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+          while (!serving(channel)) {
+            Thread.sleep(5);
+          }
+          seconds[i] = (System.nanoTime() - start) / 1e9;
+          ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES)
+              .scoreArchitecture(ScoreArchitectureRequest.newBuilder()
+                  .setArchitecture(Architecture.newBuilder().setNb201String(
+                      Nb201Architecture.uniform(Operation.NOR_CONV_3X3).toBenchmarkString()))
+                  .setOptions(EvaluationOptions.newBuilder().setSeed(i))
+                  .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(50)).build());
+          peakBytes[i] = peakResident(process.pid());
+        } finally {
+          channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+      } finally {
+        process.destroy();
+        process.waitFor(60, TimeUnit.SECONDS);
+      }
+    }
+    double[] sorted = seconds.clone();
+    Arrays.sort(sorted);
+    long peak = Arrays.stream(peakBytes).max().orElse(0);
+    System.out.printf("service process: %d fresh starts, CIFAR-10, %s engine threads%n", starts,
+        System.getProperty("ai.djl.pytorch.num_threads", "default"));
+    System.out.printf("%-44s %-10s %-10s %-10s %s%n", "measure", "median", "min", "max", "target");
+    System.out.printf("%-44s %-10.2f %-10.2f %-10.2f < 5 s: %s%n", "start to health SERVING (s)",
+        sorted[starts / 2], sorted[0], sorted[starts - 1], sorted[starts / 2] < 5 ? "met" : "NOT met");
+    long[] mib = Arrays.stream(peakBytes).map(b -> b >> 20).sorted().toArray();
+    System.out.printf("%-44s %-10d %-10d %-10d < 2048 MiB: %s%n", "peak resident after all-conv3, n = 50 (MiB)",
+        mib[starts / 2], mib[0], mib[starts - 1], peak < 2L << 30 ? "met" : "NOT met");
+    return 0;
+  }
+
+  private static boolean serving(ManagedChannel channel) {
+    try {
+      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING;
+    } catch (StatusRuntimeException e) {
+      return false;
+    }
+  }
+
+  /** VmHWM of a Linux process: its peak resident set size. */
+  private static long peakResident(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IllegalStateException("no VmHWM in /proc/" + pid + "/status (Linux only)");
+  }
+}
