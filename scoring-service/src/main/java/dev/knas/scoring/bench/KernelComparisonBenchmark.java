@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -117,9 +116,9 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
       row.put("pytorch_per_sample_mgm", perSample.get(arch)[1]);
       row.put("pytorch_batched_mgm", batched.get(arch)[1]);
     }
-    double ma = median(a);
-    double mb = median(b);
-    double mc = median(c);
+    double ma = BenchTargets.median(a);
+    double mb = BenchTargets.median(b);
+    double mc = BenchTargets.median(c);
     table.append(String.format("%-7s %-10.3f %-10.3f %-10.3f %-8.1f %-8.2f%n", "median", ma, mb, mc, mb / ma,
         ma / mc));
     table.append(String.format("target (a) at least 5x faster than (b): %s; target (a) within 1.3x of (c): %s%n",
@@ -155,7 +154,7 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
               throw new IllegalStateException("a benchmark request hit the cache");
             }
           }
-          medians[i] = median(seconds);
+          medians[i] = BenchTargets.median(seconds);
         }
         return medians;
       } finally {
@@ -200,12 +199,5 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
           node.get("mgm").asDouble()});
     }
     return results;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

@@ -1,7 +1,6 @@
 package dev.knas.scoring.bench;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import dev.knas.scoring.DataOptions;
 import dev.knas.scoring.data.Dataset;
 import dev.knas.scoring.device.DeviceSelection;
@@ -10,8 +9,6 @@ import dev.knas.scoring.kernel.KernelRequest;
 import dev.knas.scoring.kernel.KernelResult;
 import dev.knas.scoring.kernel.Precision;
 import dev.knas.space.Nb201Architecture;
-import dev.knas.space.Operation;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,12 +25,8 @@ import picocli.CommandLine.Option;
         + " passes.")
 public final class KernelPathBenchmark implements Callable<Integer> {
 
-  @Option(names = "--arch", description = "NAS-Bench-201 index or string; repeatable (default: index 1 and the"
-      + " all-nor_conv_3x3 cell).")
-  List<String> architectures;
-
-  @Option(names = "--dataset", defaultValue = "cifar10", description = "Data set (default: ${DEFAULT-VALUE}).")
-  String dataset;
+  @Mixin
+  BenchTargets targets;
 
   @Option(names = "--samples", defaultValue = "50", description = "n (default: ${DEFAULT-VALUE}).")
   int samples;
@@ -42,21 +35,15 @@ public final class KernelPathBenchmark implements Callable<Integer> {
       + " (default: ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N"
-      + " (default: ${DEFAULT-VALUE}).")
-  String device;
-
   @Mixin
   DataOptions data;
 
   @Override
   public Integer call() {
-    Engine engine = Engine.getEngine("PyTorch");
-    Device target = DeviceSelection.ofEngine(engine).resolve(device);
+    Device target = targets.device();
+    String dataset = targets.dataset;
     Dataset images = data.catalog().get(dataset);
-    List<Nb201Architecture> cells = architectures == null
-        ? List.of(Nb201Architecture.fromIndex(1), Nb201Architecture.uniform(Operation.NOR_CONV_3X3))
-        : architectures.stream().map(Nb201Architecture::fromIndexOrString).toList();
+    List<Nb201Architecture> cells = targets.cells();
     System.out.printf("MGM wall time, %s, n = %d, float32, %s, %s threads, median of %d after 1 warm-up%n",
         dataset, samples, DeviceSelection.name(target), System.getProperty("ai.djl.pytorch.num_threads", "default"),
         repeats);
@@ -84,7 +71,6 @@ public final class KernelPathBenchmark implements Callable<Integer> {
       last = GradientKernelScorer.compute(request);
       seconds[i] = last.seconds();
     }
-    Arrays.sort(seconds);
-    return new Timing(seconds[repeats / 2], last);
+    return new Timing(BenchTargets.median(seconds), last);
   }
 }

@@ -1,7 +1,6 @@
 package dev.knas.scoring.bench;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import dev.knas.scoring.DataOptions;
 import dev.knas.scoring.data.Dataset;
 import dev.knas.scoring.device.DeviceSelection;
@@ -10,8 +9,6 @@ import dev.knas.scoring.training.ShortTraining;
 import dev.knas.scoring.training.TrainingRecipe;
 import dev.knas.scoring.training.TrainingRequest;
 import dev.knas.space.Nb201Architecture;
-import dev.knas.space.Operation;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,12 +24,8 @@ import picocli.CommandLine.Option;
     description = "Seconds per epoch of a short training (NAS-Bench-201's recipe), per architecture.")
 public final class TrainingEpochBenchmark implements Callable<Integer> {
 
-  @Option(names = "--arch", description = "NAS-Bench-201 index or string; repeatable (default: index 1 and the"
-      + " all-nor_conv_3x3 cell).")
-  List<String> architectures;
-
-  @Option(names = "--dataset", defaultValue = "cifar10", description = "Data set (default: ${DEFAULT-VALUE}).")
-  String dataset;
+  @Mixin
+  BenchTargets targets;
 
   @Option(names = "--epochs", defaultValue = "2", description = "Epochs timed per architecture"
       + " (default: ${DEFAULT-VALUE}).")
@@ -41,25 +34,19 @@ public final class TrainingEpochBenchmark implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "256", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N"
-      + " (default: ${DEFAULT-VALUE}).")
-  String device;
-
   @Mixin
   DataOptions data;
 
   @Override
   public Integer call() {
-    Engine engine = Engine.getEngine("PyTorch");
-    Device target = DeviceSelection.ofEngine(engine).resolve(device);
+    Device target = targets.device();
+    String dataset = targets.dataset;
     Dataset images = data.catalog().get(dataset);
     int available = images.train().size();
     int heldOut = Math.min(10_000, available / 5);
     TrainingRecipe recipe = new TrainingRecipe(epochs, batchSize, 0.1, 0.9, 5e-4, available - heldOut, heldOut,
         dataset.equals("cifar10"));
-    List<Nb201Architecture> cells = architectures == null
-        ? List.of(Nb201Architecture.fromIndex(1), Nb201Architecture.uniform(Operation.NOR_CONV_3X3))
-        : architectures.stream().map(Nb201Architecture::fromIndexOrString).toList();
+    List<Nb201Architecture> cells = targets.cells();
     System.out.printf("Short-training wall time, %s, %,d training images, batch %d, %s, float32, %s, %s threads%n",
         dataset, recipe.trainSize(), batchSize, recipe.augment() ? "crop-flip" : "no augmentation",
         DeviceSelection.name(target), System.getProperty("ai.djl.pytorch.num_threads", "default"));
@@ -89,10 +76,7 @@ public final class TrainingEpochBenchmark implements Callable<Integer> {
         measureSeconds = (System.nanoTime() - measureStart) / 1e9;
         result = training.heldOut();
       }
-      double[] sorted = epochSeconds.clone();
-      Arrays.sort(sorted);
-      double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-          : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      double median = BenchTargets.median(epochSeconds);
       System.out.printf("%-7d %-10d %-8d %-14.2f %-10.1f %-12.2f %.2f%%%n", cell.index(), parameters, epochs,
           median, recipe.trainSize() / median, measureSeconds, result.accuracy());
     }

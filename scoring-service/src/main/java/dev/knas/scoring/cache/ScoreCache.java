@@ -125,6 +125,16 @@ public final class ScoreCache {
     return store;
   }
 
+  /** Requests answered from the cache since start. */
+  public long hits() {
+    return hits.get();
+  }
+
+  /** Requests that computed their value since start. */
+  public long misses() {
+    return misses.get();
+  }
+
   public CacheStats stats() {
     return CacheStats.newBuilder()
         .setEntries(store.entries())

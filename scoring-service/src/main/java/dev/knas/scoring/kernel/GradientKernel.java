@@ -121,7 +121,8 @@ public final class GradientKernel {
     return network.trainables().stream().map(t -> t.parameter().getArray()).toList();
   }
 
-  private static void zeroGradients(List<NDArray> parameters) {
+  /** Zeroes the gradients the engine accumulated into {@code parameters}. */
+  public static void zeroGradients(List<NDArray> parameters) {
     for (NDArray p : parameters) {
       if (p.hasGradient()) {
         try (NDArray g = p.getGradient()) {

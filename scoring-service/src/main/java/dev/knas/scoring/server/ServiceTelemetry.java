@@ -51,11 +51,11 @@ final class ServiceTelemetry {
     kernelSeconds = histogram(meter, "knas.kernel.duration", "Time to compute one gradient kernel");
     trainingSeconds = histogram(meter, "knas.training.duration", "Time of one short training");
     meter.counterBuilder("knas.cache.hits").setUnit("{request}").setDescription("Requests answered from the cache")
-        .buildWithCallback(m -> m.record(cache.stats().getHits()));
+        .buildWithCallback(m -> m.record(cache.hits()));
     meter.counterBuilder("knas.cache.misses").setUnit("{request}").setDescription("Requests that computed")
-        .buildWithCallback(m -> m.record(cache.stats().getMisses()));
+        .buildWithCallback(m -> m.record(cache.misses()));
     meter.gaugeBuilder("knas.cache.entries").ofLongs().setUnit("{entry}").setDescription("Entries in the store")
-        .buildWithCallback(m -> m.record(cache.stats().getEntries()));
+        .buildWithCallback(m -> m.record(cache.store().entries()));
     meter.gaugeBuilder("knas.process.memory.resident").ofLongs().setUnit("By")
         .setDescription("Resident memory of the process (Linux /proc/self/statm)")
         .buildWithCallback(m -> residentBytes(m::record));

@@ -18,6 +18,7 @@ import dev.knas.scoring.network.Nb201Network;
 import dev.knas.scoring.network.Nb201Network.Normalization;
 import dev.knas.scoring.network.ParameterInit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -47,6 +48,7 @@ public final class ShortTraining implements AutoCloseable {
   private final ImageSplit split;
   private final NDManager manager;
   private final Nb201Network network;
+  private final List<NDArray> parameters;
   private final NesterovSgd optimizer;
   private final Tracker schedule;
   private final SplittableRandom random;
@@ -76,8 +78,8 @@ public final class ShortTraining implements AutoCloseable {
       this.network = new Nb201Network(request.cell(), dataset.shape(), dataset.classes());
       network.initialize(manager, request.precision().dataType(), ParameterInit.kaimingUniform(request.seed()));
       this.parameterCount = network.parameterCount();
-      this.optimizer = new NesterovSgd(network.trainables().stream().map(t -> t.parameter().getArray()).toList(),
-          manager, recipe.momentum(), recipe.weightDecay());
+      this.parameters = network.trainables().stream().map(t -> t.parameter().getArray()).toList();
+      this.optimizer = new NesterovSgd(parameters, manager, recipe.momentum(), recipe.weightDecay());
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -124,14 +126,7 @@ public final class ShortTraining implements AutoCloseable {
     double lr = schedule.getNewValue(Math.toIntExact(stepsDone));
     try (NDScope scope = new NDScope()) {
       NDArray images = images(indices, request.recipe().augment() ? placements(indices.length) : null);
-      for (Nb201Network.Trainable t : network.trainables()) {
-        NDArray p = t.parameter().getArray();
-        if (p.hasGradient()) {
-          try (NDArray g = p.getGradient()) {
-            g.subi(g);
-          }
-        }
-      }
+      GradientKernel.zeroGradients(parameters);
       NDArray logits;
       NDArray loss;
       try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
