@@ -1,8 +1,10 @@
 package dev.knas.cli;
 
+import dev.knas.contract.FidelityKind;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.ScoreArchitectureRequest;
+import java.util.Arrays;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,13 +32,11 @@ final class ScoreOptions {
   TrainingOptions training;
 
   Fidelity fidelity() {
-    return switch (fidelity.toLowerCase()) {
-      case "kernel", "gradient-kernel" -> Fidelity.FIDELITY_GRADIENT_KERNEL;
-      case "short-training" -> Fidelity.FIDELITY_SHORT_TRAINING;
-      case "benchmark" -> Fidelity.FIDELITY_BENCHMARK;
-      default -> throw new ParameterException(spec.commandLine(),
-          "--fidelity: '" + fidelity + "' is not kernel, short-training or benchmark");
-    };
+    FidelityKind[] accepted = {FidelityKind.GRADIENT_KERNEL, FidelityKind.SHORT_TRAINING, FidelityKind.BENCHMARK};
+    return FidelityKind.parse(fidelity.toLowerCase()).filter(k -> Arrays.asList(accepted).contains(k))
+        .orElseThrow(() -> new ParameterException(spec.commandLine(), "--fidelity: '" + fidelity + "' is not "
+            + FidelityKind.optionNames(accepted)))
+        .fidelity();
   }
 
   ScoreArchitectureRequest request() {

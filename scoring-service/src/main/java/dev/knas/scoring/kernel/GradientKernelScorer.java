@@ -95,7 +95,7 @@ public final class GradientKernelScorer {
   }
 
   /** n distinct indices of 0..size-1, a seeded partial Fisher-Yates shuffle. */
-  static int[] chooseSamples(int size, int n, long seed) {
+  public static int[] chooseSamples(int size, int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int[] all = new int[size];
     for (int i = 0; i < size; i++) {

@@ -40,7 +40,24 @@ public final class Nb201Network extends AbstractBlock {
     /** Batch statistics in training, running statistics otherwise (PyTorch's BatchNorm2d). */
     BATCH,
     /** Each sample's own mean and biased variance over height x width, training or not. */
-    PER_SAMPLE
+    PER_SAMPLE,
+    /** No normalisation at all: every BatchNorm is the identity (synflow's network). */
+    IDENTITY
+  }
+
+  /**
+   * Told of the layers a forward pass applies, in order (zero-cost proxies read activations and layer shapes
+   * through it); the arrays are the pass's own and must not be closed.
+   */
+  public interface Observer {
+    /** The input of one ReLU application. */
+    default void relu(NDArray input) { }
+
+    /** One convolution: its weight (C_out x C_in x k x k) and its output (N x C_out x H x W). */
+    default void convolution(NDArray weight, NDArray output) { }
+
+    /** The classifier: its weight (classes x features). */
+    default void linear(NDArray weight) { }
   }
 
   /** What a trainable tensor is; initialisers need it (and its fan-in). */
@@ -52,6 +69,8 @@ public final class Nb201Network extends AbstractBlock {
   public static final int STEM_CHANNELS = 16;
   public static final int CELLS_PER_STAGE = 5;
   private static final String NORMALIZATION_KEY = "knas.normalization";
+  private static final String OBSERVER_KEY = "knas.observer";
+  private static final Observer NO_OBSERVER = new Observer() { };
 
   private final Nb201Architecture cell;
   private final ImageShape imageShape;
@@ -94,6 +113,13 @@ public final class Nb201Network extends AbstractBlock {
     return params;
   }
 
+  /** Forward-pass parameters that select the normalisation mode and tell {@code observer} of every layer. */
+  public static PairList<String, Object> observed(Normalization mode, Observer observer) {
+    PairList<String, Object> params = normalization(mode);
+    params.add(OBSERVER_KEY, observer);
+    return params;
+  }
+
   /** The trainable tensors in the spec's order (PyTorch's {@code named_parameters()} order). */
   public List<Trainable> trainables() {
     return Collections.unmodifiableList(trainables);
@@ -119,15 +145,19 @@ public final class Nb201Network extends AbstractBlock {
   protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
       PairList<String, Object> params) {
     Object mode = params == null ? null : params.get(NORMALIZATION_KEY);
+    Object observer = params == null ? null : params.get(OBSERVER_KEY);
     Pass pass = new Pass(store, inputs.head().getDevice(), training,
-        mode == null ? Normalization.BATCH : (Normalization) mode);
+        mode == null ? Normalization.BATCH : (Normalization) mode,
+        observer == null ? NO_OBSERVER : (Observer) observer);
     NDArray x = stem.forward(pass, inputs.head());
     for (Stage stage : stages) {
       x = stage.forward(pass, x);
     }
-    x = Activation.relu(headNorm.forward(pass, x));
+    x = pass.relu(headNorm.forward(pass, x));
     x = Pool.globalAvgPool2d(x);
-    return Linear.linear(x, pass.value(linearWeight), pass.value(linearBias));
+    NDArray weight = pass.value(linearWeight);
+    pass.observer().linear(weight);
+    return Linear.linear(x, weight, pass.value(linearBias));
   }
 
   @Override
@@ -157,9 +187,21 @@ public final class Nb201Network extends AbstractBlock {
   }
 
   /** The state one forward pass shares with every layer. */
-  private record Pass(ParameterStore store, Device device, boolean training, Normalization normalization) {
+  private record Pass(ParameterStore store, Device device, boolean training, Normalization normalization,
+      Observer observer) {
     NDArray value(Parameter p) {
       return store.getValue(p, device, training);
+    }
+
+    NDArray relu(NDArray x) {
+      observer.relu(x);
+      return Activation.relu(x);
+    }
+
+    NDArray convolution(NDArray x, NDArray weight, Shape stride, Shape padding) {
+      NDArray y = Conv2d.conv2d(x, weight, null, stride, padding, new Shape(1, 1), 1).head();
+      observer.convolution(weight, y);
+      return y;
     }
   }
 
@@ -184,6 +226,9 @@ public final class Nb201Network extends AbstractBlock {
     }
 
     NDArray forward(Pass pass, NDArray x) {
+      if (pass.normalization() == Normalization.IDENTITY) {
+        return x;
+      }
       NDArray gamma = pass.value(scale);
       NDArray beta = pass.value(shift);
       if (pass.normalization() == Normalization.BATCH) {
@@ -221,9 +266,8 @@ public final class Nb201Network extends AbstractBlock {
     }
 
     NDArray forward(Pass pass, NDArray x) {
-      NDArray in = reluFirst ? Activation.relu(x) : x;
-      NDArray y = Conv2d.conv2d(in, pass.value(weight), null, stride, padding, new Shape(1, 1), 1).head();
-      return norm.forward(pass, y);
+      NDArray in = reluFirst ? pass.relu(x) : x;
+      return norm.forward(pass, pass.convolution(in, pass.value(weight), stride, padding));
     }
   }
 
@@ -289,8 +333,7 @@ public final class Nb201Network extends AbstractBlock {
     public NDArray forward(Pass pass, NDArray x) {
       NDArray residual = b.forward(pass, a.forward(pass, x));
       NDArray pooled = Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
-      NDArray projected = Conv2d.conv2d(pooled, pass.value(shortcut), null, new Shape(1, 1), new Shape(0, 0),
-          new Shape(1, 1), 1).head();
+      NDArray projected = pass.convolution(pooled, pass.value(shortcut), new Shape(1, 1), new Shape(0, 0));
       return residual.add(projected);
     }
   }

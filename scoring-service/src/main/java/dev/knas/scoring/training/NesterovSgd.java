@@ -2,6 +2,7 @@ package dev.knas.scoring.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.knas.scoring.network.NoGrad;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.knas.strategy.runner;
 
+import dev.knas.contract.FidelityKind;
 import dev.knas.space.CanonicalForm;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
@@ -103,7 +104,7 @@ public final class ServiceEvaluator implements Evaluator {
     Map<String, Double> test = benchmark ? response.getBenchmark().getTestAccuracyMap() : null;
     return new Evaluation(proposal.sequence(), proposal.stage().name().toLowerCase(),
         proposal.architecture().toBenchmarkString(), proposal.architecture().index(),
-        CanonicalForm.of(proposal.architecture()).toBenchmarkString(), fidelityName(response.getFidelity()),
+        CanonicalForm.of(proposal.architecture()).toBenchmarkString(), FidelityKind.of(response.getFidelity()).recordName(),
         response.getProvenance().getOptions().getDataset(), response.getMetric(), response.getValue(),
         response.getCache().getHit(), wall, cost, validation, test, 0, 0);
   }
@@ -129,13 +130,5 @@ public final class ServiceEvaluator implements Evaluator {
         backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
       }
     }
-  }
-
-  static String fidelityName(Fidelity fidelity) {
-    return switch (fidelity) {
-      case FIDELITY_BENCHMARK -> "benchmark";
-      case FIDELITY_SHORT_TRAINING -> "short_training";
-      default -> "gradient_kernel";
-    };
   }
 }

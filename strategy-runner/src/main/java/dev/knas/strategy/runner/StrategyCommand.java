@@ -2,6 +2,7 @@ package dev.knas.strategy.runner;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.knas.contract.FidelityKind;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.Strategy;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -159,11 +161,10 @@ public abstract class StrategyCommand implements Callable<Integer> {
       throw invalid("--concurrency, --samples, --epochs and --attempts must be at least 1, --timeout at least 0");
     }
     validateStrategyOptions();
-    Fidelity evaluationFidelity = switch (fidelity) {
-      case "benchmark" -> Fidelity.FIDELITY_BENCHMARK;
-      case "short-training" -> Fidelity.FIDELITY_SHORT_TRAINING;
-      default -> throw invalid("--fidelity: '" + fidelity + "' is not benchmark or short-training");
-    };
+    FidelityKind[] evaluations = {FidelityKind.BENCHMARK, FidelityKind.SHORT_TRAINING};
+    Fidelity evaluationFidelity = FidelityKind.parse(fidelity).filter(k -> Arrays.asList(evaluations).contains(k))
+        .orElseThrow(() -> invalid("--fidelity: '" + fidelity + "' is not " + FidelityKind.optionNames(evaluations)))
+        .fidelity();
     Strategy strategy = createStrategy(seed);
     ObjectNode run = runRecord(strategy.name(), effectiveBudget);
     PrintWriter err = spec.commandLine().getErr();

@@ -1,4 +1,4 @@
-package dev.knas.scoring.training;
+package dev.knas.scoring.network;
 
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -7,11 +7,11 @@ import ai.djl.pytorch.jni.JniUtils;
  * every thread, and DJL's gradient collector restores that default when it closes, so parameter updates (in
  * place on leaves that require gradients) and evaluation passes must turn recording off themselves.
  */
-final class NoGrad implements AutoCloseable {
+public final class NoGrad implements AutoCloseable {
 
   private final boolean before;
 
-  NoGrad() {
+  public NoGrad() {
     before = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
   }
