@@ -191,7 +191,11 @@ public final class ProxyPasses {
     return new Shape(count, s.channels(), s.height(), s.width());
   }
 
-  /** Sums c c^T + (1 - c)(1 - c)^T over the ReLU inputs of a forward pass, c = (input > 0), in float64. */
+  /**
+   * Sums c c^T + (1 - c)(1 - c)^T over the ReLU inputs of a forward pass, c = (input > 0). With r the row sums
+   * of c and d its width, (1 - c)(1 - c)^T = d - r_i - r_j + (c c^T)_ij, so one product per ReLU suffices; it
+   * runs in float32, exact here because every entry and partial sum is an integer of at most d < 2^24.
+   */
   private static final class ReluCodes implements Nb201Network.Observer {
     private final boolean active;
     private final int batch;
@@ -210,10 +214,12 @@ public final class ProxyPasses {
         return;
       }
       try (NDManager temporary = scope.newSubManager()) {
-        NDArray active = input.gt(0).toType(DataType.FLOAT64, false).reshape(batch, -1);
-        active.attach(temporary);
-        NDArray inactive = active.neg().add(1);
-        NDArray agreeing = active.matMul(active.transpose()).add(inactive.matMul(inactive.transpose()));
+        NDArray codes = input.gt(0).toType(DataType.FLOAT32, false).reshape(batch, -1);
+        codes.attach(temporary);
+        long width = codes.getShape().get(1);
+        NDArray same = codes.matMul(codes.transpose()).toType(DataType.FLOAT64, false);
+        NDArray rows = codes.sum(new int[] {1}).toType(DataType.FLOAT64, false);
+        NDArray agreeing = same.mul(2).sub(rows.reshape(batch, 1)).sub(rows.reshape(1, batch)).add(width);
         NDArray next = sum == null ? agreeing : sum.add(agreeing);
         next.attach(scope);
         sum = next;

@@ -14,6 +14,7 @@ import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.Precision;
 import dev.knas.v1.ScoreArchitectureRequest;
 import dev.knas.v1.ShortTrainingOptions;
+import dev.knas.v1.ZeroCostOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -117,6 +118,43 @@ class CacheKeySensitivityTest {
         .setAugmentation(Augmentation.AUGMENTATION_NONE)));
     assertEquals(trainingKey(t -> t), key(r -> r.setFidelity(Fidelity.FIDELITY_SHORT_TRAINING)
         .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(33))));
+  }
+
+  private String proxyKey(String proxy, UnaryOperator<ScoreArchitectureRequest.Builder> change) {
+    return key(r -> change.apply(r.setFidelity(Fidelity.FIDELITY_ZERO_COST)
+        .setZeroCost(ZeroCostOptions.newBuilder().addProxies(proxy))));
+  }
+
+  @Test
+  void aProxysKeyHoldsExactlyTheOptionsItsValueDependsOn() {
+    UnaryOperator<ScoreArchitectureRequest.Builder> same = r -> r;
+    UnaryOperator<ScoreArchitectureRequest.Builder> seed = r -> r.setOptions(r.getOptions().toBuilder().setSeed(9));
+    UnaryOperator<ScoreArchitectureRequest.Builder> batch = r -> r.setZeroCost(r.getZeroCost().toBuilder()
+        .setBatchSize(32));
+    UnaryOperator<ScoreArchitectureRequest.Builder> float64 = r -> r.setOptions(r.getOptions().toBuilder()
+        .setPrecision(Precision.PRECISION_FLOAT64));
+    UnaryOperator<ScoreArchitectureRequest.Builder> samples = r -> r.setGradientKernel(
+        GradientKernelOptions.newBuilder().setNumSamples(20));
+    // params: the network's layout only.
+    for (UnaryOperator<ScoreArchitectureRequest.Builder> change : List.of(seed, batch, float64, samples)) {
+      assertEquals(proxyKey("params", same), proxyKey("params", change));
+    }
+    // naswot: seed, batch and precision, not MGM's n.
+    for (UnaryOperator<ScoreArchitectureRequest.Builder> change : List.of(seed, batch, float64)) {
+      assertNotEquals(proxyKey("naswot", same), proxyKey("naswot", change));
+    }
+    assertEquals(proxyKey("naswot", same), proxyKey("naswot", samples));
+    // synflow: the seed's initialisation, always in float64, no batch.
+    assertNotEquals(proxyKey("synflow", same), proxyKey("synflow", seed));
+    assertEquals(proxyKey("synflow", same), proxyKey("synflow", batch));
+    assertEquals(proxyKey("synflow", same), proxyKey("synflow", float64));
+    // mgm: n, not the batch.
+    assertNotEquals(proxyKey("mgm", same), proxyKey("mgm", samples));
+    assertEquals(proxyKey("mgm", same), proxyKey("mgm", batch));
+    // Each proxy has its own entry, apart from the gradient-kernel fidelity's.
+    Set<String> keys = new HashSet<>(List.of(key(r -> r), proxyKey("mgm", same), proxyKey("params", same),
+        proxyKey("flops", same), proxyKey("naswot", same), proxyKey("jacov", same)));
+    assertEquals(6, keys.size());
   }
 
   @Test
