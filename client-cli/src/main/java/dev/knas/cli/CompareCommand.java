@@ -1,13 +1,16 @@
 package dev.knas.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.knas.cli.chart.Charts;
 import dev.knas.cli.compare.BestSoFar;
 import dev.knas.cli.compare.Curves;
+import dev.knas.strategy.catalog.StrategyCatalog;
+import dev.knas.strategy.catalog.StrategyVariant;
 import dev.knas.strategy.runner.Journal;
+import dev.knas.strategy.runner.RunFolder;
+import dev.knas.strategy.runner.Summary;
 import dev.knas.strategy.runner.SummaryTable;
 import java.io.IOException;
 import java.io.Writer;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,23 +34,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code knas compare}: runs the real strategy programs ({@code bin/strategy-*}) for several seeds, a few at a
- * time, against the service, then writes a CSV of every run, the comparison table in Markdown and two PNG
- * charts of best-so-far validation accuracy (against evaluations and against search cost), one line per
- * strategy with a ± one standard deviation band over seeds. Finished runs are kept: a re-run skips them and
- * resumes interrupted ones from their journals.
+ * {@code knas compare}: runs the real strategy programs (their launchers, from the strategy catalog) for several
+ * seeds, a few at a time, against the service, then writes a CSV of every run, the comparison table in Markdown
+ * and two PNG charts of best-so-far validation accuracy (against evaluations and against search cost), one line
+ * per strategy variant with a ± one standard deviation band over seeds. Finished runs are kept: a re-run skips
+ * them and resumes interrupted ones from their journals.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-    description = "Compares search strategies over seeds by running bin/strategy-* against the service; writes"
+    description = "Compares search strategies over seeds by running their programs against the service; writes"
         + " runs.csv, comparison.md, best-vs-evaluations.png and best-vs-cost.png to --out.")
 final class CompareCommand extends ServiceCall implements Callable<Integer> {
 
-  static final List<String> STRATEGIES = List.of("random", "evolution", "knas");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--strategies", defaultValue = "random,evolution,knas", split = ",",
-      description = "Strategies to compare (default: ${DEFAULT-VALUE}).")
-  List<String> strategies;
+  @Option(names = "--strategies", defaultValue = "random,evolution,knas",
+      description = "Strategies to compare, each a name from the strategy catalog or a variant name:option=value"
+          + "[:option=value...], e.g. random,knas,knas:proxy=ensemble(naswot,synflow,jacov,params),free-evolution"
+          + " (default: ${DEFAULT-VALUE}).")
+  String strategyList;
 
   @Option(names = "--seeds", defaultValue = "10", description = "Seeds 0..N-1 per strategy (default: ${DEFAULT-VALUE}).")
   int seeds;
@@ -61,20 +66,31 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
   @Option(names = "--budget", description = "Evaluations per run (default: each strategy's).")
   Long budget;
 
+  // The strategies' own options: each is passed to the strategies whose catalog line lists it; a variant's value
+  // of the same option wins.
   @Option(names = "--candidates", description = "KNAS: architectures screened (default: the strategy's, 300).")
   Integer candidates;
 
-  @Option(names = "--top-k", description = "KNAS: architectures evaluated (default: the strategy's, 40).")
+  @Option(names = "--top-k", description = "KNAS, free evolution: architectures evaluated (default: the"
+      + " strategy's).")
   Integer topK;
 
-  @Option(names = "--population", description = "Evolution: population size (default: the strategy's, 10).")
+  @Option(names = "--population", description = "Evolutions: population size (default: the strategy's).")
   Integer population;
 
-  @Option(names = "--sample-size", description = "Evolution: tournament size (default: the strategy's, 3).")
+  @Option(names = "--sample-size", description = "Evolutions: tournament size (default: the strategy's).")
   Integer sampleSize;
 
-  @Option(names = "--samples", description = "KNAS: n of the gradient kernel (default: 50).")
+  @Option(names = "--screen-budget", description = "Free evolution: zero-cost screenings (default: the"
+      + " strategy's, 300).")
+  Integer screenBudget;
+
+  @Option(names = "--samples", description = "Strategies that screen: n of the gradient kernel (default: 50).")
   Integer samples;
+
+  @Option(names = "--batch-size", description = "Strategies that screen: B of the other zero-cost proxies"
+      + " (default: 64).")
+  Integer batchSize;
 
   @Option(names = "--parallel", description = "Strategy programs running at once (default: the cores).")
   Integer parallel;
@@ -84,37 +100,38 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    for (String strategy : strategies) {
-      if (!STRATEGIES.contains(strategy)) {
-        throw new ParameterException(spec.commandLine(), "--strategies: unknown strategy '" + strategy
-            + "'; known: " + String.join(", ", STRATEGIES));
-      }
+    List<StrategyVariant> strategies;
+    try {
+      strategies = StrategyCatalog.load().variants(strategyList);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--strategies: " + e.getMessage());
     }
     if (seeds < 1 || (parallel != null && parallel < 1)) {
       throw new ParameterException(spec.commandLine(), "--seeds and --parallel must be at least 1");
     }
     Path home = Path.of(System.getenv().getOrDefault("KNAS_HOME", "")).toAbsolutePath();
-    for (String strategy : strategies) {
-      if (!Files.isExecutable(home.resolve("bin/strategy-" + strategy))) {
-        throw new ParameterException(spec.commandLine(), "cannot find bin/strategy-" + strategy + " under "
-            + home + "; run bin/knas (it sets KNAS_HOME) or run from the repository root");
+    for (StrategyVariant strategy : strategies) {
+      if (!Files.isExecutable(home.resolve(strategy.strategy().launcher()))) {
+        throw new ParameterException(spec.commandLine(), "cannot find " + strategy.strategy().launcher()
+            + " under " + home + "; run bin/knas (it sets KNAS_HOME) or run from the repository root");
       }
     }
-    List<String> failures = runAll(home);
+    List<String> failures = runAll(home, strategies);
     if (!failures.isEmpty()) {
       spec.commandLine().getErr().printf("knas: %d run(s) failed: %s%n", failures.size(),
           String.join("; ", failures));
       return 1;
     }
-    Map<String, List<JsonNode>> summaries = new LinkedHashMap<>();
+    Map<String, List<Summary>> summaries = new LinkedHashMap<>();
     Map<String, List<BestSoFar>> curves = new LinkedHashMap<>();
-    for (String strategy : strategies) {
+    for (StrategyVariant strategy : strategies) {
       for (int seed = 0; seed < seeds; seed++) {
-        Path run = runDir(strategy, seed);
-        summaries.computeIfAbsent(strategy, s -> new ArrayList<>())
-            .add(JSON.readTree(run.resolve("summary.json").toFile()));
-        try (Journal journal = Journal.open(run.resolve("journal.jsonl"))) {
-          curves.computeIfAbsent(strategy, s -> new ArrayList<>()).add(BestSoFar.of(journal.recorded()));
+        RunFolder run = new RunFolder(runDir(strategy, seed));
+        summaries.computeIfAbsent(strategy.label(), s -> new ArrayList<>()).add(run.summary());
+        try (Journal journal = Journal.open(run.journal())) {
+          // A failed evaluation has no score to plot.
+          curves.computeIfAbsent(strategy.label(), s -> new ArrayList<>()).add(BestSoFar.of(journal.recorded()
+              .stream().filter(e -> !e.failed()).toList()));
         }
       }
     }
@@ -135,18 +152,19 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
     return 0;
   }
 
-  private Path runDir(String strategy, int seed) {
-    return out.resolve("runs").resolve(strategy).resolve("seed-" + seed);
+  private Path runDir(StrategyVariant strategy, int seed) {
+    return out.resolve("runs").resolve(strategy.folderName()).resolve("seed-" + seed);
   }
 
   /** Runs every unfinished (strategy, seed), a few at a time; returns what failed. */
-  private List<String> runAll(Path home) throws Exception {
+  private List<String> runAll(Path home, List<StrategyVariant> strategies) throws Exception {
     Files.createDirectories(out.resolve("logs"));
-    List<String[]> pending = new ArrayList<>();
+    record Job(StrategyVariant strategy, int seed) {}
+    List<Job> pending = new ArrayList<>();
     for (int seed = 0; seed < seeds; seed++) {
-      for (String strategy : strategies) {
-        if (!Files.exists(runDir(strategy, seed).resolve("summary.json"))) {
-          pending.add(new String[] {strategy, Integer.toString(seed)});
+      for (StrategyVariant strategy : strategies) {
+        if (!Files.exists(runDir(strategy, seed).resolve(RunFolder.SUMMARY_FILE))) {
+          pending.add(new Job(strategy, seed));
         }
       }
     }
@@ -158,10 +176,10 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
     try (Progress progress = Progress.start("compare", total, "runs")) {
       progress.stepTo(done.get(), "");
       List<Future<String>> results = new ArrayList<>();
-      for (String[] job : pending) {
+      for (Job job : pending) {
         results.add(pool.submit(() -> {
-          String failure = run(home, job[0], Integer.parseInt(job[1]));
-          progress.stepTo(done.incrementAndGet(), job[0] + " seed " + job[1]);
+          String failure = run(home, job.strategy(), job.seed());
+          progress.stepTo(done.incrementAndGet(), job.strategy().label() + " seed " + job.seed());
           return failure;
         }));
       }
@@ -178,28 +196,33 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
   }
 
   /** One strategy program to its end; null when it succeeded, else why not. */
-  private String run(Path home, String strategy, int seed) throws IOException, InterruptedException {
+  private String run(Path home, StrategyVariant strategy, int seed) throws IOException, InterruptedException {
     Path dir = runDir(strategy, seed);
-    List<String> command = new ArrayList<>(List.of(home.resolve("bin/strategy-" + strategy).toString(),
+    List<String> command = new ArrayList<>(List.of(home.resolve(strategy.strategy().launcher()).toString(),
         "--target", connection.target, "--seed", Integer.toString(seed), "--out", dir.toString(),
         "--fidelity", fidelity, "--dataset", dataset));
-    if (Files.exists(dir.resolve("run.json"))) {
+    if (Files.exists(dir.resolve(RunFolder.RUN_FILE))) {
       command.add("--resume");
     }
     add(command, "--budget", budget);
-    if (strategy.equals("knas")) {
-      add(command, "--candidates", candidates);
-      add(command, "--top-k", topK);
-      add(command, "--samples", samples);
-    }
-    if (strategy.equals("evolution")) {
-      add(command, "--population", population);
-      add(command, "--sample-size", sampleSize);
-    }
-    Path log = out.resolve("logs").resolve(strategy + "-seed-" + seed + ".log");
+    Map<String, Object> own = new LinkedHashMap<>();
+    own.put("--candidates", candidates);
+    own.put("--top-k", topK);
+    own.put("--population", population);
+    own.put("--sample-size", sampleSize);
+    own.put("--screen-budget", screenBudget);
+    own.put("--samples", samples);
+    own.put("--batch-size", batchSize);
+    own.putAll(strategy.options());
+    own.forEach((option, value) -> {
+      if (strategy.strategy().options().contains(option)) {
+        add(command, option, value);
+      }
+    });
+    Path log = out.resolve("logs").resolve(strategy.folderName() + "-seed-" + seed + ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     int code = process.waitFor();
-    return code == 0 ? null : strategy + " seed " + seed + " exited with " + code + " (" + log + ")";
+    return code == 0 ? null : strategy.label() + " seed " + seed + " exited with " + code + " (" + log + ")";
   }
 
   private static void add(List<String> command, String option, Object value) {
@@ -209,29 +232,30 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
     }
   }
 
-  private ArrayNode writeCsv(Map<String, List<JsonNode>> summaries) throws IOException {
+  private ArrayNode writeCsv(Map<String, List<Summary>> summaries) throws IOException {
     ArrayNode rows = JSON.createArrayNode();
     String[] header = {"strategy", "seed", "best_index", "best_architecture", "validation_cifar10",
         "test_cifar10", "test_cifar100", "test_imagenet16-120", "evaluations", "kernel_evaluations",
-        "cost_seconds", "wall_seconds"};
+        "failed_evaluations", "cost_seconds", "wall_seconds"};
     try (Writer writer = Files.newBufferedWriter(out.resolve("runs.csv"), StandardCharsets.UTF_8);
         CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setHeader(header).get())) {
-      for (Map.Entry<String, List<JsonNode>> entry : summaries.entrySet()) {
-        for (JsonNode summary : entry.getValue()) {
-          JsonNode best = summary.path("best");
+      for (Map.Entry<String, List<Summary>> entry : summaries.entrySet()) {
+        for (Summary summary : entry.getValue()) {
+          Optional<Summary.Best> best = Optional.ofNullable(summary.best());
           ObjectNode row = rows.addObject();
           row.put("strategy", entry.getKey());
-          row.put("seed", summary.path("seed").asLong());
-          row.put("best_index", best.path("index").asInt());
-          row.put("best_architecture", best.path("architecture").asText());
-          row.put("validation_cifar10", best.path("validation_accuracy").path("cifar10").asDouble(Double.NaN));
-          row.put("test_cifar10", best.path("test_accuracy").path("cifar10").asDouble(Double.NaN));
-          row.put("test_cifar100", best.path("test_accuracy").path("cifar100").asDouble(Double.NaN));
-          row.put("test_imagenet16-120", best.path("test_accuracy").path("imagenet16-120").asDouble(Double.NaN));
-          row.put("evaluations", summary.path("evaluations").path("evaluation").asLong());
-          row.put("kernel_evaluations", summary.path("evaluations").path("kernel").asLong());
-          row.put("cost_seconds", summary.path("cost_seconds").asDouble());
-          row.put("wall_seconds", summary.path("wall_seconds").asDouble());
+          row.put("seed", summary.seed());
+          row.put("best_index", best.map(Summary.Best::index).orElse(-1));
+          row.put("best_architecture", best.map(Summary.Best::architecture).orElse(""));
+          row.put("validation_cifar10", accuracy(best.map(Summary.Best::validationAccuracy), "cifar10"));
+          row.put("test_cifar10", accuracy(best.map(Summary.Best::testAccuracy), "cifar10"));
+          row.put("test_cifar100", accuracy(best.map(Summary.Best::testAccuracy), "cifar100"));
+          row.put("test_imagenet16-120", accuracy(best.map(Summary.Best::testAccuracy), "imagenet16-120"));
+          row.put("evaluations", summary.evaluations().evaluation());
+          row.put("kernel_evaluations", summary.evaluations().kernel());
+          row.put("failed_evaluations", summary.evaluations().failed());
+          row.put("cost_seconds", summary.costSeconds());
+          row.put("wall_seconds", summary.wallSeconds());
           List<Object> values = new ArrayList<>();
           for (String column : header) {
             values.add(row.get(column).asText());
@@ -241,6 +265,10 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
       }
     }
     return rows;
+  }
+
+  private static double accuracy(Optional<Map<String, Double>> accuracies, String dataset) {
+    return accuracies.map(a -> a.getOrDefault(dataset, Double.NaN)).orElse(Double.NaN);
   }
 
   private void plot(Map<String, List<BestSoFar>> curves) throws IOException {

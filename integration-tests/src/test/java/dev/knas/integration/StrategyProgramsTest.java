@@ -91,7 +91,7 @@ class StrategyProgramsTest {
         .map(n -> n.get("architecture").asText()).toList();
     assertEquals(topByMgm, evaluated, "KNAS evaluates the three highest MGM, highest first");
     for (JsonNode line : knasJournal.subList(0, 10)) {
-      assertEquals("gradient_kernel", line.get("fidelity").asText());
+      assertEquals("zero_cost", line.get("fidelity").asText());
       assertEquals("mgm", line.get("metric").asText());
     }
   }

@@ -2,16 +2,18 @@ package dev.knas.strategy.knas;
 
 import dev.knas.strategy.Strategy;
 import dev.knas.strategy.runner.StrategyCommand;
+import dev.knas.strategy.screening.ScreeningRank;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bin/strategy-knas}: KNAS top-k through a scoring service. */
 @Command(name = "strategy-knas", mixinStandardHelpOptions = true, version = "strategy-knas "
-    + StrategyCommand.VERSION, description = "KNAS: screens N random architectures with the gradient kernel (MGM)"
-        + " and evaluates only the k with the highest MGM (default budget: k evaluations; the N kernel"
-        + " evaluations are counted separately).")
+    + StrategyCommand.VERSION, description = "KNAS: screens N random architectures with a zero-cost proxy (the"
+        + " paper's gradient kernel, MGM, by default) or an ensemble of them, and evaluates only the k ranked"
+        + " highest (default budget: k evaluations; the N screenings are counted separately).")
 public final class KnasCommand extends StrategyCommand {
 
   @Option(names = "--candidates", defaultValue = "300",
@@ -22,6 +24,13 @@ public final class KnasCommand extends StrategyCommand {
   @Option(names = "--top-k", defaultValue = "40",
       description = "k, architectures evaluated at the fidelity (default: ${DEFAULT-VALUE}, the paper's setting).")
   int topK;
+
+  @Option(names = "--proxy", defaultValue = "mgm", description = "How candidates are ranked: a zero-cost proxy the"
+      + " service computes (its ListProxies; e.g. naswot, synflow, jacov, params) or ensemble(P1,P2,...), the average rank of several, an absent"
+      + " value ranking lowest (default: ${DEFAULT-VALUE}, the paper's).")
+  String proxy;
+
+  private ScreeningRank rank;
 
   public static void main(String[] args) {
     main(new KnasCommand(), args);
@@ -40,6 +49,11 @@ public final class KnasCommand extends StrategyCommand {
     if (topK < 1 || topK > candidates) {
       throw invalid("--top-k must be in 1..--candidates (" + candidates + "), got " + topK);
     }
+    try {
+      rank = ScreeningRank.parse(proxy);
+    } catch (IllegalArgumentException e) {
+      throw invalid("--proxy: " + e.getMessage());
+    }
   }
 
   @Override
@@ -47,16 +61,17 @@ public final class KnasCommand extends StrategyCommand {
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("candidates", candidates);
     options.put("top_k", topK);
+    options.put("proxy", rank.expression());
     return options;
   }
 
   @Override
-  protected boolean screensWithKernel() {
-    return true;
+  protected Optional<ScreeningRank> screening() {
+    return Optional.of(rank);
   }
 
   @Override
   protected Strategy createStrategy(long seed) {
-    return new KnasTopK(seed, candidates, topK);
+    return new KnasTopK(seed, candidates, topK, rank);
   }
 }

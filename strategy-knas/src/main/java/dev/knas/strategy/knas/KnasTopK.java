@@ -1,40 +1,49 @@
 package dev.knas.strategy.knas;
 
 import dev.knas.space.Nb201Architecture;
+import dev.knas.strategy.Outcome;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.Strategy;
+import dev.knas.strategy.screening.ScreeningRank;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
- * KNAS's procedure (Xu et al., ICML 2021): draw {@code candidates} distinct architectures at random, score each
- * with the gradient kernel (MGM), and evaluate only the {@code topK} with the highest MGM (ties: the earlier
- * draw) at the search's fidelity, in decreasing order of MGM; the runner reports the best evaluated.
+ * KNAS's procedure (Xu et al., ICML 2021): draw {@code candidates} distinct architectures at random, screen each
+ * with zero-cost proxies, and evaluate only the {@code topK} ranked highest (ties: the earlier draw) at the
+ * search's fidelity, highest first; the runner reports the best evaluated. The paper ranks by the gradient
+ * kernel (the proxy {@code mgm}); an ensemble ranks by its average-rank vote within the N candidates. A candidate
+ * whose screening failed is never evaluated, so fewer than k may be when more than N - k fail.
  */
 public final class KnasTopK implements Strategy {
 
-  private record Screened(Proposal proposal, double mgm) {}
+  private record Screened(Proposal proposal, Map<String, Double> proxies) {}
 
   private final int candidates;
   private final int topK;
+  private final ScreeningRank rank;
+  private int told;
   private final List<Nb201Architecture> draws = new ArrayList<>();
   private final List<Screened> screened = new ArrayList<>();
   private List<Nb201Architecture> shortlist;
   private long next;
   private int evaluationsProposed;
 
-  public KnasTopK(long seed, int candidates, int topK) {
+  public KnasTopK(long seed, int candidates, int topK, ScreeningRank rank) {
     if (candidates < 1 || topK < 1 || topK > candidates || candidates > Nb201Architecture.COUNT) {
       throw new IllegalArgumentException("need 1 <= k <= N <= " + Nb201Architecture.COUNT);
     }
     this.candidates = candidates;
     this.topK = topK;
+    this.rank = rank;
     SplittableRandom random = new SplittableRandom(seed);
     Set<Integer> seen = new HashSet<>();
     while (draws.size() < candidates) {
@@ -61,18 +70,27 @@ public final class KnasTopK implements Strategy {
     return Optional.of(new Proposal(next++, shortlist.get(evaluationsProposed++), Stage.EVALUATION));
   }
 
+  /** An evaluation's score, as {@code tell(proposal, new Outcome.Scored(score))}. */
   @Override
   public void tell(Proposal proposal, double score) {
+    tell(proposal, new Outcome.Scored(score));
+  }
+
+  @Override
+  public void tell(Proposal proposal, Outcome outcome) {
     if (proposal.stage() != Stage.KERNEL) {
       return;
     }
-    screened.add(new Screened(proposal, score));
-    if (screened.size() == candidates) {
-      shortlist = screened.stream()
-          .sorted(Comparator.comparingDouble(Screened::mgm).reversed()
-              .thenComparingLong(s -> s.proposal().sequence()))
+    told++;
+    if (outcome instanceof Outcome.Screened values) {
+      screened.add(new Screened(proposal, values.proxies()));
+    }
+    if (told == candidates) {
+      double[] scores = rank.scores(screened.stream().map(Screened::proxies).toList());
+      shortlist = IntStream.range(0, screened.size()).boxed()
+          .sorted(Comparator.comparingDouble((Integer i) -> -scores[i]).thenComparingInt(i -> i))
           .limit(topK)
-          .map(s -> s.proposal().architecture())
+          .map(i -> screened.get(i).proposal().architecture())
           .toList();
     }
   }
@@ -82,7 +100,7 @@ public final class KnasTopK implements Strategy {
     return shortlist != null && evaluationsProposed >= shortlist.size();
   }
 
-  /** The k architectures chosen for evaluation, highest MGM first, once all candidates are screened. */
+  /** The k architectures chosen for evaluation, ranked highest first, once all candidates are screened. */
   public Optional<List<Nb201Architecture>> shortlist() {
     return Optional.ofNullable(shortlist);
   }

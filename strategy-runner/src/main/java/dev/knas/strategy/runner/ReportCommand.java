@@ -1,6 +1,5 @@
 package dev.knas.strategy.runner;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code bin/strategy report DIR...}: the Markdown table of finished searches, one row per strategy, mean ± sample
  * standard deviation over its runs (every {@code summary.json} under the folders) of the found architecture's
- * benchmark accuracies, the evaluations used and the simulated search cost.
+ * benchmark accuracies, the evaluations used and the simulated search cost. Runs of one strategy with different
+ * strategy options (e.g. KNAS with two proxies) get a row each, labelled with those options.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = "Prints a Markdown table of the finished searches (summary.json files) under the folders.")
@@ -30,11 +31,18 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, List<JsonNode>> runs = new LinkedHashMap<>();
+    List<Summary> summaries = new ArrayList<>();
     for (Path folder : folders) {
-      for (JsonNode summary : SummaryTable.summaries(folder)) {
-        runs.computeIfAbsent(summary.path("strategy").asText(), s -> new ArrayList<>()).add(summary);
-      }
+      summaries.addAll(RunFolder.summaries(folder));
+    }
+    Map<String, Long> optionSets = summaries.stream().collect(Collectors.groupingBy(Summary::strategy,
+        Collectors.mapping(s -> s.options().strategy(), Collectors.collectingAndThen(Collectors.toSet(),
+            set -> (long) set.size()))));
+    Map<String, List<Summary>> runs = new LinkedHashMap<>();
+    for (Summary summary : summaries) {
+      String label = optionSets.get(summary.strategy()) == 1 ? summary.strategy()
+          : summary.strategy() + " " + summary.options().strategy();
+      runs.computeIfAbsent(label, s -> new ArrayList<>()).add(summary);
     }
     PrintWriter out = new CommandLine(this).getOut();
     out.println(SummaryTable.markdown(runs));

@@ -15,9 +15,10 @@ import java.util.function.Consumer;
 
 /**
  * Drives a {@link Strategy}: keeps up to {@code concurrency} proposals being scored, tells the strategy their
- * scores in the order it asked for them (journaling each first), and stops asking once {@code budget}
- * evaluations have been proposed (screening with the gradient kernel is not counted) or the strategy is
- * finished. Because tells follow the asking order and asks refill right after each tell, the sequence of calls
+ * outcomes in the order it asked for them (journaling each first), and stops asking once {@code budget}
+ * evaluations have been proposed (screening is not counted) or the strategy is finished. A failed evaluation
+ * (one architecture that cannot be scored) is journaled and told like any outcome, and the search goes on;
+ * {@code maxFailures} failures in a row end it, as something systematic is wrong then. Because tells follow the asking order and asks refill right after each tell, the sequence of calls
  * (for a given concurrency) is the same whatever order the service answers in; a resumed search replays the
  * journal's evaluations through the same sequence, so it continues exactly where it stopped without asking the
  * service for them again.
@@ -25,7 +26,7 @@ import java.util.function.Consumer;
 public final class SearchRunner {
 
   /** What a search found and what it cost. */
-  public record Outcome(Optional<Evaluation> best, long kernelEvaluations, long evaluations,
+  public record Outcome(Optional<Evaluation> best, long kernelEvaluations, long evaluations, long failed,
       double wallSeconds, double costSeconds, int replayed) {}
 
   private final Strategy strategy;
@@ -33,14 +34,19 @@ public final class SearchRunner {
   private final Journal journal;
   private final long budget;
   private final int concurrency;
+  private final int maxFailures;
   private final Consumer<Evaluation> progress;
 
-  /** @param progress told of each evaluation as it is journaled (replayed ones included) */
+  /**
+   * @param maxFailures failed evaluations in a row that end the search
+   * @param progress told of each evaluation as it is journaled (replayed ones included)
+   */
   public SearchRunner(Strategy strategy, Evaluator evaluator, Journal journal, long budget, int concurrency,
-      Consumer<Evaluation> progress) {
-    if (budget < 1 || concurrency < 1) {
-      throw new IllegalArgumentException("budget and concurrency must be positive");
+      int maxFailures, Consumer<Evaluation> progress) {
+    if (budget < 1 || concurrency < 1 || maxFailures < 1) {
+      throw new IllegalArgumentException("budget, concurrency and failures allowed must be positive");
     }
+    this.maxFailures = maxFailures;
     this.strategy = strategy;
     this.evaluator = evaluator;
     this.journal = journal;
@@ -54,7 +60,8 @@ public final class SearchRunner {
   /**
    * Runs the search to its end.
    *
-   * @throws SearchFailure when an evaluation fails for good, or the journal does not match this strategy
+   * @throws SearchFailure when the service refuses or keeps failing, {@code maxFailures} evaluations in a row
+   *     failed, or the journal does not match this strategy
    */
   public Outcome run() throws InterruptedException {
     List<Evaluation> recorded = journal.recorded();
@@ -67,6 +74,8 @@ public final class SearchRunner {
     long evaluationsProposed = 0;
     long kernelEvaluations = 0;
     long evaluations = 0;
+    long failed = 0;
+    int failedInARow = 0;
     double wall = 0;
     double cost = 0;
     Evaluation best = null;
@@ -101,18 +110,28 @@ public final class SearchRunner {
           kernelEvaluations++;
         } else {
           evaluations++;
-          if (best == null || result.value() > best.value()) {
+          if (!result.failed() && (best == null || result.value() > best.value())) {
             best = result;
           }
         }
         progress.accept(result);
-        strategy.tell(head.proposal(), result.value());
+        if (result.failed()) {
+          failed++;
+          if (++failedInARow >= maxFailures) {
+            throw new SearchFailure(failedInARow + " evaluations in a row failed (--max-failures " + maxFailures
+                + "), the last " + result.architecture() + ": " + result.error());
+          }
+        } else {
+          failedInARow = 0;
+        }
+        strategy.tell(head.proposal(), result.outcome());
       }
     } finally {
       calls.shutdownNow();
     }
     int replayedCount = (int) Math.min(recorded.size(), kernelEvaluations + evaluations);
-    return new Outcome(Optional.ofNullable(best), kernelEvaluations, evaluations, wall, cost, replayedCount);
+    return new Outcome(Optional.ofNullable(best), kernelEvaluations, evaluations, failed, wall, cost,
+        replayedCount);
   }
 
   private Evaluation evaluate(Proposal proposal) {

@@ -1,14 +1,8 @@
 package dev.knas.strategy.runner;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 
 /**
@@ -20,32 +14,38 @@ public final class SummaryTable {
 
   private SummaryTable() {}
 
-  /** The Markdown table of summaries grouped by strategy name. */
-  public static String markdown(Map<String, List<JsonNode>> runs) {
+  /** The Markdown table of summaries grouped by row label (a strategy, or a strategy with options). */
+  public static String markdown(Map<String, List<Summary>> runs) {
     StringBuilder table = new StringBuilder();
     table.append("| strategy | runs | CIFAR-10 validation | CIFAR-10 test | CIFAR-100 test | ImageNet16-120 test |"
-        + " evaluations | kernel evaluations | simulated cost (h) |\n");
-    table.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    for (Map.Entry<String, List<JsonNode>> entry : runs.entrySet()) {
-      List<JsonNode> summaries = entry.getValue();
+        + " evaluations | kernel evaluations | failed | simulated cost (h) |\n");
+    table.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (Map.Entry<String, List<Summary>> entry : runs.entrySet()) {
+      List<Summary> summaries = entry.getValue();
       table.append("| ").append(entry.getKey()).append(" | ").append(summaries.size())
-          .append(" | ").append(stat(summaries, s -> s.path("best").path("validation_accuracy").path("cifar10")
-              .asDouble(Double.NaN)))
-          .append(" | ").append(stat(summaries, s -> s.path("best").path("test_accuracy").path("cifar10")
-              .asDouble(Double.NaN)))
-          .append(" | ").append(stat(summaries, s -> s.path("best").path("test_accuracy").path("cifar100")
-              .asDouble(Double.NaN)))
-          .append(" | ").append(stat(summaries, s -> s.path("best").path("test_accuracy").path("imagenet16-120")
-              .asDouble(Double.NaN)))
-          .append(" | ").append(stat(summaries, s -> s.path("evaluations").path("evaluation").asDouble()))
-          .append(" | ").append(stat(summaries, s -> s.path("evaluations").path("kernel").asDouble()))
-          .append(" | ").append(stat(summaries, s -> s.path("cost_seconds").asDouble() / 3600))
+          .append(" | ").append(stat(summaries, s -> accuracy(s.best() == null ? null
+              : s.best().validationAccuracy(), "cifar10")))
+          .append(" | ").append(stat(summaries, s -> test(s, "cifar10")))
+          .append(" | ").append(stat(summaries, s -> test(s, "cifar100")))
+          .append(" | ").append(stat(summaries, s -> test(s, "imagenet16-120")))
+          .append(" | ").append(stat(summaries, s -> s.evaluations().evaluation()))
+          .append(" | ").append(stat(summaries, s -> s.evaluations().kernel()))
+          .append(" | ").append(stat(summaries, s -> s.evaluations().failed()))
+          .append(" | ").append(stat(summaries, s -> s.costSeconds() / 3600))
           .append(" |\n");
     }
     return table.toString();
   }
 
-  private static String stat(List<JsonNode> summaries, ToDoubleFunction<JsonNode> value) {
+  private static double test(Summary summary, String dataset) {
+    return accuracy(summary.best() == null ? null : summary.best().testAccuracy(), dataset);
+  }
+
+  private static double accuracy(Map<String, Double> accuracies, String dataset) {
+    return accuracies == null ? Double.NaN : accuracies.getOrDefault(dataset, Double.NaN);
+  }
+
+  private static String stat(List<Summary> summaries, ToDoubleFunction<Summary> value) {
     DescriptiveStatistics statistics = new DescriptiveStatistics();
     summaries.stream().mapToDouble(value).filter(Double::isFinite).forEach(statistics::addValue);
     if (statistics.getN() == 0) {
@@ -56,20 +56,5 @@ public final class SummaryTable {
       return mean == Math.rint(mean) ? String.format("%.0f", mean) : String.format("%.2f", mean);
     }
     return String.format("%.2f ± %.2f", statistics.getMean(), statistics.getStandardDeviation());
-  }
-
-  /** Every summary.json under {@code folder}, in path order. */
-  public static List<JsonNode> summaries(Path folder) throws IOException {
-    List<JsonNode> summaries = new ArrayList<>();
-    if (!Files.isDirectory(folder)) {
-      return summaries;
-    }
-    try (Stream<Path> files = Files.walk(folder)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().equals(StrategyCommand.SUMMARY_FILE))
-          .sorted().toList()) {
-        summaries.add(Journal.JSON.readTree(file.toFile()));
-      }
-    }
-    return summaries;
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knas.space.Nb201Architecture;
+import dev.knas.strategy.Outcome;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.Strategy;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +36,7 @@ class SearchRunnerTest {
     private double told;
     private int outstanding;
     private final int screening;
+    final List<Long> failures = new ArrayList<>();
 
     Scripted(int screening) {
       this.screening = screening;
@@ -62,18 +65,39 @@ class SearchRunnerTest {
     }
 
     @Override
+    public void tell(Proposal proposal, Outcome outcome) {
+      if (outcome instanceof Outcome.Screened screened) {
+        tell(proposal, screened.proxies().get("mgm"));
+      } else if (outcome instanceof Outcome.Failed) {
+        failures.add(proposal.sequence());
+        tell(proposal, -1);
+      } else {
+        tell(proposal, ((Outcome.Scored) outcome).value());
+      }
+    }
+
+    @Override
     public boolean finished() {
       return false;
     }
   }
 
-  /** Scores an architecture by its index, answering after a random delay, and counts each sequence asked. */
+  /**
+   * Scores an architecture by its index, answering after a random delay, and counts each sequence asked; the
+   * service fails at {@code failAt}, and architectures whose index is a multiple of {@code missing} fail for good.
+   */
   private static final class Slow implements Evaluator {
     final Set<Long> asked = ConcurrentHashMap.newKeySet();
     final long failAt;
+    final int missing;
 
     Slow(long failAt) {
+      this(failAt, Integer.MAX_VALUE);
+    }
+
+    Slow(long failAt, int missing) {
       this.failAt = failAt;
+      this.missing = missing;
     }
 
     @Override
@@ -86,20 +110,29 @@ class SearchRunnerTest {
       }
       Thread.sleep(ThreadLocalRandom.current().nextInt(3));
       int index = proposal.architecture().index();
+      boolean kernel = proposal.stage() == Stage.KERNEL;
+      double value = (index % 1000) / 10.0;
+      String error = index % missing == 0 ? "NOT_FOUND: not in the table" : null;
       return new Evaluation(proposal.sequence(), proposal.stage().name().toLowerCase(),
-          proposal.architecture().toBenchmarkString(), index, "", "benchmark", "cifar10", "validation_accuracy",
-          (index % 1000) / 10.0, false, 0.001, 1000 + index, null, null, 0, 0);
+          proposal.architecture().toBenchmarkString(), index, "", kernel ? "zero_cost" : "benchmark", "cifar10",
+          kernel ? "mgm" : "validation_accuracy", error == null ? value : null,
+          kernel ? Map.of("mgm", value) : null, null, error, false, 0.001, 1000 + index, null, null, 0, 0);
     }
   }
 
   private record Run(SearchRunner.Outcome outcome, List<Evaluation> journal) {}
 
   private Run run(Path dir, int concurrency, long budget, long failAt) throws Exception {
+    return run(dir, new Scripted(3), new Slow(failAt), concurrency, budget, 10);
+  }
+
+  private Run run(Path dir, Scripted strategy, Slow evaluator, int concurrency, long budget, int maxFailures)
+      throws Exception {
     Files.createDirectories(dir);
     Path file = dir.resolve("journal.jsonl");
     try (Journal journal = Journal.open(file)) {
-      SearchRunner.Outcome outcome = new SearchRunner(new Scripted(3), new Slow(failAt), journal, budget,
-          concurrency, e -> { }).run();
+      SearchRunner.Outcome outcome = new SearchRunner(strategy, evaluator, journal, budget, concurrency,
+          maxFailures, e -> { }).run();
       return new Run(outcome, Journal.open(file).recorded());
     }
   }
@@ -147,11 +180,40 @@ class SearchRunnerTest {
     Slow evaluator = new Slow(-1);
     try (Journal journal = Journal.open(dir.resolve("journal.jsonl"))) {
       assertEquals(17, journal.recorded().size(), "the torn line is dropped");
-      SearchRunner.Outcome outcome = new SearchRunner(new Scripted(3), evaluator, journal, 30, 3, e -> { }).run();
+      SearchRunner.Outcome outcome = new SearchRunner(new Scripted(3), evaluator, journal, 30, 3, 10, e -> { }).run();
       assertEquals(17, outcome.replayed());
     }
     assertTrue(evaluator.asked.stream().allMatch(s -> s >= 17), "asked again for " + evaluator.asked);
     assertEquals(uninterrupted, architectures(Journal.open(dir.resolve("journal.jsonl")).recorded()));
+  }
+
+  @Test
+  void aFailedEvaluationIsJournaledToldAndReplayedAndTheSearchGoesOn() throws Exception {
+    Scripted strategy = new Scripted(3);
+    Run run = run(temp.resolve("failing"), strategy, new Slow(-1, 3), 2, 40, 10);
+    List<Evaluation> failed = run.journal().stream().filter(Evaluation::failed).toList();
+    assertTrue(failed.size() >= 3, "about a third of the architectures fail: " + failed.size());
+    assertEquals(failed.stream().map(Evaluation::sequence).toList(), strategy.failures);
+    assertEquals(40, run.outcome().evaluations(), "the budget is used up, failures included");
+    assertEquals(failed.size(), run.outcome().failed());
+    assertTrue(failed.stream().allMatch(e -> e.value() == null && e.error().startsWith("NOT_FOUND")));
+    assertTrue(run.outcome().best().orElseThrow().value() != null);
+
+    Scripted replaying = new Scripted(3);
+    Slow evaluator = new Slow(-1, 3);
+    Run resumed = run(temp.resolve("failing"), replaying, evaluator, 2, 40, 10);
+    assertTrue(evaluator.asked.isEmpty(), "replayed, asked again for " + evaluator.asked);
+    assertEquals(strategy.failures, replaying.failures, "the journal tells the same failures");
+    assertEquals(architectures(run.journal()), architectures(resumed.journal()));
+  }
+
+  @Test
+  void failuresInARowEndTheSearch() throws Exception {
+    SearchFailure failure = assertThrows(SearchFailure.class,
+        () -> run(temp.resolve("systematic"), new Scripted(3), new Slow(-1, 1), 1, 40, 4));
+    assertTrue(failure.getMessage().startsWith("4 evaluations in a row failed (--max-failures 4)"),
+        failure.getMessage());
+    assertEquals(4, Journal.open(temp.resolve("systematic/journal.jsonl")).recorded().size());
   }
 
   @Test
@@ -160,7 +222,7 @@ class SearchRunnerTest {
     try (Journal journal = Journal.open(temp.resolve("other/journal.jsonl"))) {
       Strategy different = new Scripted(0);
       SearchFailure failure = assertThrows(SearchFailure.class,
-          () -> new SearchRunner(different, new Slow(-1), journal, 5, 1, e -> { }).run());
+          () -> new SearchRunner(different, new Slow(-1), journal, 5, 1, 10, e -> { }).run());
       assertTrue(failure.getMessage().contains("the journal does not match this search"), failure.getMessage());
     }
   }
@@ -178,9 +240,11 @@ class SearchRunnerTest {
     try (Journal journal = Journal.open(temp.resolve("j.jsonl"))) {
       List<Object> ignored = new ArrayList<>();
       assertThrows(IllegalArgumentException.class,
-          () -> new SearchRunner(new Scripted(0), new Slow(-1), journal, 0, 1, ignored::add));
+          () -> new SearchRunner(new Scripted(0), new Slow(-1), journal, 0, 1, 10, ignored::add));
       assertThrows(IllegalArgumentException.class,
-          () -> new SearchRunner(new Scripted(0), new Slow(-1), journal, 5, 0, ignored::add));
+          () -> new SearchRunner(new Scripted(0), new Slow(-1), journal, 5, 0, 10, ignored::add));
+      assertThrows(IllegalArgumentException.class,
+          () -> new SearchRunner(new Scripted(0), new Slow(-1), journal, 5, 1, 0, ignored::add));
     }
   }
 }
