@@ -16,7 +16,7 @@ class StrategyCatalogTest {
 
   @Test
   void listsEveryStrategyProgramWithItsLauncher() {
-    assertEquals(List.of("random", "evolution", "knas"), catalog.names());
+    assertEquals(List.of("random", "evolution", "knas", "free-evolution"), catalog.names());
     for (StrategyCatalog.Entry entry : catalog.entries()) {
       assertEquals("bin/strategy-" + entry.name(), entry.launcher());
       Path root = Path.of("").toAbsolutePath(); // tests run from the repository root
@@ -30,9 +30,9 @@ class StrategyCatalogTest {
   @Test
   void parsesVariantsWithCommasInsideParentheses() {
     List<StrategyVariant> variants = catalog.variants(
-        "random,knas,knas:proxy=ensemble(naswot,synflow,jacov,params):top-k=20");
-    assertEquals(List.of("random", "knas", "knas:proxy=ensemble(naswot,synflow,jacov,params):top-k=20"),
-        variants.stream().map(StrategyVariant::label).toList());
+        "random,knas,knas:proxy=ensemble(naswot,synflow,jacov,params):top-k=20,free-evolution");
+    assertEquals(List.of("random", "knas", "knas:proxy=ensemble(naswot,synflow,jacov,params):top-k=20",
+        "free-evolution"), variants.stream().map(StrategyVariant::label).toList());
     StrategyVariant ensemble = variants.get(2);
     assertEquals("knas", ensemble.strategy().name());
     assertEquals(Map.of("--proxy", "ensemble(naswot,synflow,jacov,params)", "--top-k", "20"), ensemble.options());
@@ -41,7 +41,7 @@ class StrategyCatalogTest {
 
   @Test
   void refusesUnknownStrategiesAndOptionsWithAReason() {
-    assertMessage("unknown strategy 'annealing'; known: random, evolution, knas",
+    assertMessage("unknown strategy 'annealing'; known: random, evolution, knas, free-evolution",
         "random,annealing");
     assertMessage("'random:proxy=naswot': random has no option --proxy", "random:proxy=naswot");
     assertMessage("'proxy' is not option=value", "knas:proxy");
