@@ -47,7 +47,7 @@ public final class RunFolder {
           + " another folder");
     }
     Files.createDirectories(dir);
-    RunRecord started = run.startedAt(Instant.now());
+    RunRecord started = run.started(Instant.now());
     write(dir.resolve(RUN_FILE), started);
     return started;
   }

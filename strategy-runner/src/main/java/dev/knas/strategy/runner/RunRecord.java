@@ -25,13 +25,13 @@ public record RunRecord(String strategy, String version, long seed, Options opti
       Map<String, Object> strategy) {}
 
   /** This record as written when the search starts at {@code now}. */
-  RunRecord startedAt(Instant now) {
+  RunRecord started(Instant now) {
     return new RunRecord(strategy, version, seed, options, now.toString());
   }
 
   /** Whether {@code other} records the same search, whenever each started. */
   boolean sameSearch(RunRecord other) {
-    return RunFolder.JSON.valueToTree(startedAt(Instant.EPOCH))
-        .equals(RunFolder.JSON.valueToTree(other.startedAt(Instant.EPOCH)));
+    return RunFolder.JSON.valueToTree(started(Instant.EPOCH))
+        .equals(RunFolder.JSON.valueToTree(other.started(Instant.EPOCH)));
   }
 }
