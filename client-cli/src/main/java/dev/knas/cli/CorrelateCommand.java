@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -388,13 +389,13 @@ final class CorrelateCommand extends ServiceCall implements Callable<Integer> {
    */
   private void plot(Row best, Scores scores, double[] accuracy) throws IOException {
     RankAgreement headline = best.agreements().get(HEADLINE);
-    String title = String.format("%s (%s) vs CIFAR-10 test accuracy: %d architectures, Kendall tau-b %.3f,"
-        + " Spearman rho %.3f", best.expression(), dataset, accuracy.length, headline.kendallTauB(),
+    String title = String.format("%s (%s, seeds %s) vs CIFAR-10 test accuracy: %d architectures, Kendall tau-b %.3f,"
+        + " Spearman rho %.3f", best.expression(), dataset, seedList(), accuracy.length, headline.kendallTauB(),
         headline.spearmanRho());
     String proxy = best.expression().proxies().get(0);
     if (best.expression().isEnsemble() || seeds.size() > 1) {
-      String axis = best.expression().isEnsemble() ? "rank vote (sum of mean ranks)"
-          : "mean rank of " + proxy + " over seeds " + seeds;
+      String axis = best.expression().isEnsemble() ? "rank vote (sum of mean ranks over seeds " + seedList() + ")"
+          : "mean rank of " + proxy + " over seeds " + seedList();
       Charts.scatter(out.resolve("scatter.png"), title, axis, "CIFAR-10 test accuracy (%)", best.score(), accuracy,
           false);
       return;
@@ -411,8 +412,7 @@ final class CorrelateCommand extends ServiceCall implements Callable<Integer> {
   private void printTable(List<Row> rows, Row best, Scores scores) {
     int width = Math.max(5, rows.stream().mapToInt(r -> r.expression().toString().length()).max().orElse(0));
     out().printf("zero-cost proxies on %s against NAS-Bench-201: %d architectures (draw seed %d), evaluation seeds"
-        + " %s%s%n", dataset, sample, seed, seeds.stream().map(String::valueOf).reduce((a, b) -> a + "," + b)
-        .orElseThrow(), scores.batchSize() > 0 ? ", batch " + scores.batchSize() : "");
+        + " %s%s%n", dataset, sample, seed, seedList(), scores.batchSize() > 0 ? ", batch " + scores.batchSize() : "");
     out().printf("%-" + width + "s  %-20s %-14s %-13s %s%n", "proxy", "target", "Kendall tau-b", "Spearman rho",
         "top-10% precision");
     for (Row row : rows) {
@@ -428,6 +428,11 @@ final class CorrelateCommand extends ServiceCall implements Callable<Integer> {
     out().printf("proxy values: %,d from the cache, %,d computed%n", scores.cacheHits(), scores.computed());
     out().printf("best by Spearman rho on %s: %s (%.4f)%n", HEADLINE, best.expression(), spearman(best));
     out().printf("wrote %s: pairs.csv, correlation.json, scatter.png%n", out);
+  }
+
+  /** "0,1,2". */
+  private String seedList() {
+    return seeds.stream().map(String::valueOf).collect(Collectors.joining(","));
   }
 
   private ParameterException invalid(String message) {

@@ -47,11 +47,12 @@ final class ScoreCommand extends ServiceCall implements Callable<Integer> {
     ScoreArchitectureResponse response = connection.scoring(stub -> stub.scoreArchitecture(request), timeout);
     if (json) {
       printJson(response);
-      return 0;
+      return missingProxies(response);
     }
     printArchitecture(response.getArchitecture());
     if (response.getFidelity() == Fidelity.FIDELITY_ZERO_COST) {
-      return printProxyScores(response);
+      printProxyScores(response);
+      return missingProxies(response);
     }
     switch (response.getFidelity()) {
       case FIDELITY_SHORT_TRAINING -> out().printf("held-out accuracy  %.2f%%  (loss %.4f)%n", response.getValue(),
@@ -117,18 +118,13 @@ final class ScoreCommand extends ServiceCall implements Callable<Integer> {
     return failed[0] + failed[1] > 0 ? 3 : 0;
   }
 
-  /**
-   * The zero-cost table of one architecture: a row per proxy with its value, seconds, definition version and
-   * cache outcome, or its error; exit code 3 when some proxy has no value.
-   */
-  private int printProxyScores(ScoreArchitectureResponse response) {
+  /** The zero-cost table of one architecture: a row per proxy with its value and provenance, or its error. */
+  private void printProxyScores(ScoreArchitectureResponse response) {
     out().printf("%-10s %-18s %-8s %-12s %s%n", "proxy", "value", "seconds", "definition", "cache");
     int batch = 0;
     Provenance shared = null;
-    int missing = 0;
     for (ProxyScore score : response.getProxyScoresList()) {
       if (score.hasError()) {
-        missing++;
         out().printf("%-10s %s: %s%n", score.getProxy(), Status.fromCodeValue(score.getError().getCode()).getCode(),
             score.getError().getMessage());
         continue;
@@ -146,12 +142,17 @@ final class ScoreCommand extends ServiceCall implements Callable<Integer> {
           o.getPrecision() == Precision.PRECISION_FLOAT64 ? "float64" : "float32", shared.getDevice(),
           shared.getEngine());
     }
-    if (missing > 0) {
-      spec.commandLine().getErr().printf("knas: %d of %d proxies could not be computed%n", missing,
-          response.getProxyScoresCount());
-      return 3;
+  }
+
+  /** Exit code 3, with a line saying how many, when some requested proxy has no value; else 0. */
+  private int missingProxies(ScoreArchitectureResponse response) {
+    long missing = response.getProxyScoresList().stream().filter(ProxyScore::hasError).count();
+    if (missing == 0) {
+      return 0;
     }
-    return 0;
+    spec.commandLine().getErr().printf("knas: %d of %d proxies could not be computed%n", missing,
+        response.getProxyScoresCount());
+    return 3;
   }
 
   /** Width of a proxy's column in the table of a file: wide enough for a value, or for a status code name. */
