@@ -4,6 +4,7 @@ import dev.knas.scoring.bench.CacheHitBenchmark;
 import dev.knas.scoring.bench.KernelComparisonBenchmark;
 import dev.knas.scoring.bench.KernelPathBenchmark;
 import dev.knas.scoring.bench.ProcessBenchmark;
+import dev.knas.scoring.bench.ProxyCostBenchmark;
 import dev.knas.scoring.bench.TrainingEpochBenchmark;
 import dev.knas.scoring.benchmark.BenchmarkTableException;
 import dev.knas.scoring.cache.StoreException;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Option;
     version = "knas scoring-service " + ScoringServer.VERSION,
     description = "Serves knas.v1.ScoringService (plus gRPC health and reflection) until stopped.",
     subcommands = {SelfTestCommand.class, KernelPathBenchmark.class, CacheHitBenchmark.class,
-        TrainingEpochBenchmark.class, KernelComparisonBenchmark.class, ProcessBenchmark.class})
+        TrainingEpochBenchmark.class, KernelComparisonBenchmark.class, ProcessBenchmark.class,
+        ProxyCostBenchmark.class})
 public final class ScoringServiceCommand implements Callable<Integer> {
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",

@@ -56,7 +56,7 @@ public final class ConformanceCase {
   }
 
   /** x[n][c][h][w] = sin(0.001 * (c * 1024 + h * 32 + w) + 0.5 * n), NCHW. */
-  static double[] images(int count) {
+  public static double[] images(int count) {
     int pixels = SHAPE.pixels();
     double[] values = new double[count * pixels];
     for (int n = 0; n < count; n++) {
@@ -67,7 +67,7 @@ public final class ConformanceCase {
     return values;
   }
 
-  static int[] labels(int count) {
+  public static int[] labels(int count) {
     int[] labels = new int[count];
     for (int n = 0; n < count; n++) {
       labels[n] = n % CLASSES;

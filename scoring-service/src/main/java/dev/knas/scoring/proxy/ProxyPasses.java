@@ -164,8 +164,10 @@ public final class ProxyPasses {
         NDArray loss = GradientKernel.crossEntropy(logits, labels).mean();
         JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), jacobian, false);
         for (NDArray w : weights(network)) {
+          // A clone: toType(..., copy) of a tensor already float64 shares its storage, and later backward
+          // passes accumulate into that storage.
           try (NDArray g = w.getGradient()) {
-            NDArray copy = g.toType(DataType.FLOAT64, true);
+            NDArray copy = g.duplicate().toType(DataType.FLOAT64, false);
             copy.attach(manager);
             copies.add(copy);
           }
@@ -173,9 +175,11 @@ public final class ProxyPasses {
       }
       NDArray rows = null;
       if (jacobian) {
+        // The loss's backward pass above also left dL/dx in x's gradient; J is of the summed logits alone.
+        GradientKernel.zeroGradients(List.of(x));
         NDArray total = logits.sum();
         JniUtils.backward((PtNDArray) total, (PtNDArray) total.onesLike(), false, false);
-        rows = x.getGradient().toType(DataType.FLOAT64, true).reshape(b, pixels);
+        rows = x.getGradient().duplicate().toType(DataType.FLOAT64, false).reshape(b, pixels);
         rows.attach(manager);
       }
       return new Pass(copies, codes ? observer.matrix() : null, rows);

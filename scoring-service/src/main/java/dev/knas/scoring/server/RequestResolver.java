@@ -10,9 +10,12 @@ import dev.knas.scoring.device.DeviceUnavailableException;
 import dev.knas.scoring.kernel.GradientKernelScorer;
 import dev.knas.scoring.kernel.KernelRequest;
 import dev.knas.scoring.kernel.Precision;
+import dev.knas.scoring.proxy.Need;
+import dev.knas.scoring.proxy.ProxyRegistry;
+import dev.knas.scoring.proxy.ProxyRequest;
+import dev.knas.scoring.proxy.ZeroCostProxy;
 import dev.knas.space.CanonicalForm;
 import dev.knas.space.Nb201Architecture;
-import dev.knas.space.Operation;
 import dev.knas.scoring.benchmark.BenchmarkDataset;
 import dev.knas.scoring.benchmark.BenchmarkTable;
 import dev.knas.scoring.data.Cifar10;
@@ -23,12 +26,12 @@ import dev.knas.scoring.training.TrainingRequest;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.Augmentation;
 import dev.knas.v1.CacheKey;
-import dev.knas.v1.CellEdges;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.ScoreArchitectureRequest;
 import dev.knas.v1.ShortTrainingOptions;
+import dev.knas.v1.ZeroCostOptions;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +60,12 @@ final class RequestResolver {
   static final int MAX_DEFAULT_HELD_OUT = 10_000;
   /** The data set benchmark lookups use when the request names none. */
   static final String DEFAULT_BENCHMARK_DATASET = "cifar10";
+  /** B, the zero-cost proxies' mini-batch, when the request names none. */
+  static final int DEFAULT_PROXY_BATCH = 64;
+  /** Bounds naswot's and jacov's B x B matrices and the memory of one batched pass. */
+  static final int MAX_PROXY_BATCH = 256;
+  /** Proxies in one request (more than every registered one is a mistake, and bounds the work). */
+  static final int MAX_PROXIES = 16;
 
   private final DatasetCatalog datasets;
   private final String defaultDataset;
@@ -72,7 +81,7 @@ final class RequestResolver {
   }
 
   /** A validated ScoreArchitecture request at one of the fidelities. */
-  sealed interface Resolved permits ResolvedKernel, ResolvedTraining, ResolvedBenchmark {
+  sealed interface Resolved permits ResolvedKernel, ResolvedTraining, ResolvedBenchmark, ResolvedZeroCost {
     Nb201Architecture requested();
   }
 
@@ -91,6 +100,23 @@ final class RequestResolver {
   record ResolvedBenchmark(Nb201Architecture requested, String dataset, BenchmarkTable.Row row, String metric,
       double value, long parameterCount, Path table) implements Resolved {}
 
+  /**
+   * Zero-cost proxies of one architecture, computed together on its canonical form; each proxy with the cache
+   * key and options of its own value.
+   */
+  record ResolvedZeroCost(Nb201Architecture requested, ProxyRequest request, List<ResolvedProxy> proxies)
+      implements Resolved {}
+
+  /**
+   * One proxy of a {@link ResolvedZeroCost}: its cache key holds only the options its value depends on.
+   *
+   * @param effectiveOptions the request's options with the precision the proxy computes in
+   * @param effectiveZeroCost the proxy's name and the batch size it uses (0 when it uses none)
+   * @param effectiveKernel n, for mgm; else unset
+   */
+  record ResolvedProxy(ZeroCostProxy proxy, CacheKey cacheKey, EvaluationOptions effectiveOptions,
+      ZeroCostOptions effectiveZeroCost, GradientKernelOptions effectiveKernel) {}
+
   /** The cache key of what {@code request} asks for; benchmark lookups have none. */
   CacheKey cacheKey(ScoreArchitectureRequest request) {
     Resolved resolved = score(request);
@@ -99,6 +125,12 @@ final class RequestResolver {
     }
     if (resolved instanceof ResolvedTraining t) {
       return t.cacheKey();
+    }
+    if (resolved instanceof ResolvedZeroCost z) {
+      if (z.proxies().size() != 1) {
+        throw RequestException.invalid("request.zero_cost.proxies", "name exactly one proxy to look up");
+      }
+      return z.proxies().get(0).cacheKey();
     }
     throw RequestException.invalid("request.fidelity", "benchmark values are table lookups and are not cached");
   }
@@ -111,6 +143,8 @@ final class RequestResolver {
           request.getOptions(), request.getShortTraining(), "short_training");
       case FIDELITY_BENCHMARK -> benchmark(request.hasArchitecture(), request.getArchitecture(),
           request.getOptions());
+      case FIDELITY_ZERO_COST -> zeroCost(request.hasArchitecture(), request.getArchitecture(),
+          request.getOptions(), request.getZeroCost(), request.getGradientKernel());
       default -> throw RequestException.invalid("fidelity", "unknown value " + request.getFidelityValue());
     };
   }
@@ -118,24 +152,31 @@ final class RequestResolver {
   ResolvedKernel kernel(boolean hasArchitecture, Architecture architecture, EvaluationOptions options,
       GradientKernelOptions kernelOptions, boolean perSampleGradients) {
     Nb201Architecture requested = required(hasArchitecture, architecture);
-    int samples = kernelOptions.getNumSamples() == 0 ? DEFAULT_SAMPLES : kernelOptions.getNumSamples();
-    int limit = perSampleGradients ? MAX_SAMPLES_PER_SAMPLE_GRADIENTS : MAX_SAMPLES;
-    if (samples > limit) {
-      throw RequestException.invalid("gradient_kernel.num_samples", samples + " exceeds the limit of " + limit
-          + (perSampleGradients ? " when the Gram matrix or gradient norms are requested" : ""));
-    }
     Common common = common(options);
-    int trainSize = trainSize(common.dataset());
-    if (samples > trainSize) {
-      throw RequestException.invalid("gradient_kernel.num_samples", samples + " exceeds the " + trainSize
-          + " images of " + common.dataset().name() + "'s training split");
-    }
+    int samples = kernelSamples(kernelOptions, perSampleGradients, common);
     Nb201Architecture canonical = CanonicalForm.of(requested);
     CacheKey key = common.key(GradientKernelScorer.DEFINITION_VERSION, Fidelity.FIDELITY_GRADIENT_KERNEL,
         canonical).setNumSamples(samples).build();
     return new ResolvedKernel(requested, new KernelRequest(canonical, common.dataset(), samples, options.getSeed(),
         common.device(), common.precision(), perSampleGradients), common.effective(),
         GradientKernelOptions.newBuilder().setNumSamples(samples).build(), key);
+  }
+
+  /** n of the gradient kernel, validated against its limit and the data set's training split. */
+  private int kernelSamples(GradientKernelOptions kernelOptions, boolean perSampleGradients, Common common) {
+    long samples = kernelOptions.getNumSamples() == 0 ? DEFAULT_SAMPLES
+        : Integer.toUnsignedLong(kernelOptions.getNumSamples());
+    int limit = perSampleGradients ? MAX_SAMPLES_PER_SAMPLE_GRADIENTS : MAX_SAMPLES;
+    if (samples > limit) {
+      throw RequestException.invalid("gradient_kernel.num_samples", samples + " exceeds the limit of " + limit
+          + (perSampleGradients ? " when the Gram matrix or gradient norms are requested" : ""));
+    }
+    int trainSize = trainSize(common.dataset());
+    if (samples > trainSize) {
+      throw RequestException.invalid("gradient_kernel.num_samples", samples + " exceeds the " + trainSize
+          + " images of " + common.dataset().name() + "'s training split");
+    }
+    return (int) samples;
   }
 
   /**
@@ -195,6 +236,76 @@ final class RequestResolver {
         heldOut, augmentation == Augmentation.AUGMENTATION_CROP_FLIP);
     return new ResolvedTraining(requested, new TrainingRequest(canonical, common.dataset(), recipe,
         options.getSeed(), common.device(), common.precision()), common.effective(), effective, key);
+  }
+
+  ResolvedZeroCost zeroCost(boolean hasArchitecture, Architecture architecture, EvaluationOptions options,
+      ZeroCostOptions zeroCost, GradientKernelOptions kernelOptions) {
+    Nb201Architecture requested = required(hasArchitecture, architecture);
+    List<ZeroCostProxy> proxies = proxies(zeroCost);
+    long batch = zeroCost.getBatchSize() == 0 ? DEFAULT_PROXY_BATCH : Integer.toUnsignedLong(zeroCost.getBatchSize());
+    if (batch > MAX_PROXY_BATCH) {
+      throw RequestException.invalid("zero_cost.batch_size", batch + " exceeds the limit of " + MAX_PROXY_BATCH);
+    }
+    Common common = common(options);
+    int trainSize = trainSize(common.dataset());
+    boolean twoBatches = proxies.stream().anyMatch(p -> p.needs().contains(Need.SECOND_BATCH_GRADIENTS));
+    long images = proxies.stream().anyMatch(ZeroCostProxy::usesBatch) ? batch * (twoBatches ? 2 : 1) : 0;
+    if (images > trainSize) {
+      throw RequestException.invalid("zero_cost.batch_size", batch + (twoBatches ? " x 2 images (zico uses two"
+          + " disjoint batches)" : " images") + " exceed the " + trainSize + " images of "
+          + common.dataset().name() + "'s training split");
+    }
+    boolean kernel = proxies.stream().anyMatch(p -> p.needs().contains(Need.KERNEL_SAMPLES));
+    int samples = kernel ? kernelSamples(kernelOptions, false, common) : 0;
+    Nb201Architecture canonical = CanonicalForm.of(requested);
+    List<ResolvedProxy> resolved = new ArrayList<>();
+    for (ZeroCostProxy proxy : proxies) {
+      dev.knas.v1.Precision precision = proxy.fixedPrecision()
+          .map(p -> p == Precision.FLOAT64 ? dev.knas.v1.Precision.PRECISION_FLOAT64
+              : dev.knas.v1.Precision.PRECISION_FLOAT32)
+          .orElse(common.effective().getPrecision());
+      int proxyBatch = proxy.usesBatch() ? (int) batch : 0;
+      CacheKey.Builder key = common.key(proxy.definitionVersion(), Fidelity.FIDELITY_ZERO_COST, canonical)
+          .setProxy(proxy.name())
+          .setBatchSize(proxyBatch)
+          .setSeed(proxy.usesSeed() ? common.effective().getSeed() : 0)
+          .setPrecision(proxy.usesPrecision() || proxy.fixedPrecision().isPresent() ? precision
+              : dev.knas.v1.Precision.PRECISION_UNSPECIFIED);
+      GradientKernelOptions effectiveKernel = GradientKernelOptions.getDefaultInstance();
+      if (proxy.needs().contains(Need.KERNEL_SAMPLES)) {
+        key.setNumSamples(samples);
+        effectiveKernel = GradientKernelOptions.newBuilder().setNumSamples(samples).build();
+      }
+      resolved.add(new ResolvedProxy(proxy, key.build(), common.effective().toBuilder().setPrecision(precision)
+          .build(), ZeroCostOptions.newBuilder().addProxies(proxy.name()).setBatchSize(proxyBatch).build(),
+          effectiveKernel));
+    }
+    return new ResolvedZeroCost(requested, new ProxyRequest(canonical, common.dataset(), proxies, (int) batch,
+        samples, options.getSeed(), common.device(), common.precision()), resolved);
+  }
+
+  /** The requested proxies, each known and named once. */
+  private static List<ZeroCostProxy> proxies(ZeroCostOptions zeroCost) {
+    List<String> names = zeroCost.getProxiesList();
+    if (names.isEmpty()) {
+      throw RequestException.invalid("zero_cost.proxies", "name at least one proxy; known: "
+          + ProxyRegistry.names());
+    }
+    if (names.size() > MAX_PROXIES) {
+      throw RequestException.invalid("zero_cost.proxies", names.size() + " names exceed the limit of "
+          + MAX_PROXIES);
+    }
+    List<ZeroCostProxy> proxies = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      ZeroCostProxy proxy = ProxyRegistry.named(name).orElseThrow(() -> RequestException.invalid(
+          "zero_cost.proxies", "unknown proxy '" + name + "'; known: " + ProxyRegistry.names()));
+      if (proxies.contains(proxy)) {
+        throw RequestException.invalid("zero_cost.proxies", "'" + name + "' is named twice");
+      }
+      proxies.add(proxy);
+    }
+    return proxies;
   }
 
   ResolvedBenchmark benchmark(boolean hasArchitecture, Architecture architecture, EvaluationOptions options) {
@@ -266,7 +377,7 @@ final class RequestResolver {
       return switch (architecture.getFormCase()) {
         case NB201_STRING -> Nb201Architecture.parse(architecture.getNb201String());
         case NB201_INDEX -> Nb201Architecture.fromIndex(architecture.getNb201Index());
-        case EDGES -> edges(architecture.getEdges());
+        case EDGES -> ScoringProtoUtil.cell(architecture.getEdges());
         case FORM_NOT_SET -> throw new IllegalArgumentException("set one of nb201_string, nb201_index, edges");
       };
     } catch (IllegalArgumentException e) {
@@ -280,20 +391,7 @@ final class RequestResolver {
     }
   }
 
-  private static Nb201Architecture edges(CellEdges edges) {
-    List<Operation> ops = new ArrayList<>();
-    for (int i = 0; i < edges.getOpsCount(); i++) {
-      ops.add(switch (edges.getOps(i)) {
-        case OPERATION_NONE -> Operation.NONE;
-        case OPERATION_SKIP_CONNECT -> Operation.SKIP_CONNECT;
-        case OPERATION_NOR_CONV_1X1 -> Operation.NOR_CONV_1X1;
-        case OPERATION_NOR_CONV_3X3 -> Operation.NOR_CONV_3X3;
-        case OPERATION_AVG_POOL_3X3 -> Operation.AVG_POOL_3X3;
-        default -> throw new IllegalArgumentException("ops[" + i + "] is " + edges.getOps(i) + "; set an operation");
-      });
-    }
-    return new Nb201Architecture(ops);
-  }
+
 
   private Dataset dataset(String name) {
     try {

@@ -29,7 +29,7 @@ final class ScoreCacheGrpcService extends ScoreCacheServiceGrpc.ScoreCacheServic
       out.onNext(cache.stats());
       out.onCompleted();
     } catch (RuntimeException e) {
-      ScoringGrpcService.fail(out, "GetCacheStats", e);
+      StatusMapping.fail(out, "GetCacheStats", e);
     }
   }
 
@@ -54,7 +54,7 @@ final class ScoreCacheGrpcService extends ScoreCacheServiceGrpc.ScoreCacheServic
       out.onNext(response.build());
       out.onCompleted();
     } catch (RuntimeException e) {
-      ScoringGrpcService.fail(out, "LookupScore", e);
+      StatusMapping.fail(out, "LookupScore", e);
     }
   }
 
@@ -64,7 +64,7 @@ final class ScoreCacheGrpcService extends ScoreCacheServiceGrpc.ScoreCacheServic
       cache.store().forEach(out::onNext);
       out.onCompleted();
     } catch (RuntimeException e) {
-      ScoringGrpcService.fail(out, "ExportCache", e);
+      StatusMapping.fail(out, "ExportCache", e);
     }
   }
 }

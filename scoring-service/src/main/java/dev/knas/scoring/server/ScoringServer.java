@@ -91,7 +91,8 @@ public final class ScoringServer implements AutoCloseable {
     try {
       server = NettyServerBuilder.forAddress(config.address())
           .intercept(config.telemetry().serverInterceptor())
-          .addService(new ScoringGrpcService(resolver, queue, slots, cache, engineName, telemetry))
+          .addService(new ScoringGrpcService(resolver,
+              new CachedScoring(queue, slots, cache, engineName, telemetry), engineName, telemetry))
           .addService(new ScoreCacheGrpcService(cache, resolver))
           .addService(health.getHealthService())
           .addService(ProtoReflectionServiceV1.newInstance())

@@ -40,8 +40,9 @@ public final class Naswot implements ZeroCostProxy {
   @Override
   public double compute(ProxyPasses passes) {
     RealMatrix k = MatrixUtils.createRealMatrix(passes.reluCodes());
-    // Partial-pivoting LU, as torch.linalg.slogdet: ln|det K| is the sum of ln|U_ii|.
-    LUDecomposition lu = new LUDecomposition(k, 0);
+    // Partial-pivoting LU, as torch.linalg.slogdet: ln|det K| is the sum of ln|U_ii|; only an exactly zero
+    // pivot (K's counts are integers) makes K singular.
+    LUDecomposition lu = new LUDecomposition(k, Double.MIN_NORMAL);
     RealMatrix u = lu.getU();
     if (u == null) {
       throw new ProxyException("naswot is ln 0 = -Infinity: K is singular (two images share every ReLU code)");
