@@ -238,7 +238,7 @@ final class CorrelateCommand extends ServiceCall implements Callable<Integer> {
                   + score.getError().getMessage()).asRuntimeException();
             }
           }
-          progress.stepTo(++done[0], cache[0] + " values cached, " + cache[1] + " computed");
+          progress.stepTo(++done[0], cache[0] + " cached, " + cache[1] + " computed");
         });
       }
     }
