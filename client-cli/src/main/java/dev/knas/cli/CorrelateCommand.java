@@ -54,7 +54,7 @@ import picocli.CommandLine.ParameterException;
  */
 @Command(name = "correlate", mixinStandardHelpOptions = true,
     description = "Scores a random sample of architectures with zero-cost proxies and reports, for each proxy and"
-        + " ensemble, Kendall tau-b, Spearman rho and top-10% precision against every accuracy of the benchmark"
+        + " ensemble, Kendall tau-b, Spearman rho and top-10%% precision against every accuracy of the benchmark"
         + " table; writes pairs.csv, correlation.json and scatter.png (the best row) to --out. Every value is"
         + " cached by the service, so an interrupted run resumes where it stopped.")
 final class CorrelateCommand extends ServiceCall implements Callable<Integer> {

@@ -20,10 +20,10 @@ final class ProxiesCommand extends ServiceCall implements Callable<Integer> {
       printJson(response);
       return 0;
     }
-    out().printf("%-10s %-12s %-5s %s%n", "proxy", "definition", "data", "what it is (source)");
+    out().printf("%-10s %-12s %-5s %-6s %s%n", "proxy", "definition", "seed", "batch", "what it is (source)");
     for (ProxyInfo proxy : response.getProxiesList()) {
-      out().printf("%-10s %-12s %-5s %s (%s)%n", proxy.getName(), proxy.getDefinitionVersion(),
-          proxy.getUsesData() ? "yes" : "no", proxy.getDescription(), proxy.getSource());
+      out().printf("%-10s %-12s %-5s %-6s %s (%s)%n", proxy.getName(), proxy.getDefinitionVersion(),
+          proxy.getUsesSeed() ? "yes" : "no", proxy.getUsesBatch() ? "yes" : "no", proxy.getDescription(), proxy.getSource());
     }
     return 0;
   }
