@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "knas", mixinStandardHelpOptions = true, version = "knas 0.1.0",
     description = "Scores NAS-Bench-201 architectures with a running KNAS scoring service.",
     subcommands = {ScoreCommand.class, KernelCommand.class, TrainCommand.class, CacheCommand.class,
-        SpaceCommand.class, HealthCommand.class, CompareCommand.class, CorrelateCommand.class})
+        SpaceCommand.class, HealthCommand.class, CompareCommand.class, CorrelateCommand.class,
+        ProxiesCommand.class})
 public final class KnasCommand {
 
   public static void main(String[] args) {

@@ -5,12 +5,15 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.knas.v1.Augmentation;
 import dev.knas.v1.EvaluationOptions;
+import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.Precision;
 import dev.knas.v1.Provenance;
 import dev.knas.v1.ResolvedArchitecture;
 import dev.knas.v1.ShortTrainingOptions;
+import dev.knas.v1.ZeroCostOptions;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,6 +60,7 @@ abstract class ServiceCall implements UsesService {
       return;
     }
     String fidelity = p.hasShortTraining() ? describe(p.getShortTraining())
+        : p.hasZeroCost() ? describe(p.getZeroCost(), p.getGradientKernel())
         : "n = " + p.getGradientKernel().getNumSamples();
     out().printf("dataset %s, %s, seed %d, %s, device %s, %.3f s, %s, %s%n", o.getDataset(), fidelity,
         o.getSeed(), o.getPrecision() == Precision.PRECISION_FLOAT64 ? "float64" : "float32", p.getDevice(),
@@ -68,6 +72,15 @@ abstract class ServiceCall implements UsesService {
         + " %s", t.getEpochs(), t.getBatchSize(), plain(t.getLearningRate()), plain(t.getMomentum()),
         plain(t.getWeightDecay()), t.getTrainSize(), t.getHeldOutSize(),
         t.getAugmentation() == Augmentation.AUGMENTATION_CROP_FLIP ? "crop-flip" : "no augmentation");
+  }
+
+  /** "proxy naswot, batch 64"; "proxy mgm, n = 50"; "proxy params" (a proxy that uses no batch). */
+  static String describe(ZeroCostOptions z, GradientKernelOptions kernel) {
+    String proxy = "proxy " + String.join(",", z.getProxiesList());
+    if (z.getProxiesList().equals(List.of("mgm"))) {
+      return proxy + ", n = " + kernel.getNumSamples();
+    }
+    return z.getBatchSize() > 0 ? proxy + ", batch " + z.getBatchSize() : proxy;
   }
 
   /** A number as written, without trailing zeros or exponent: 0.1, 0.0005. */

@@ -1,11 +1,14 @@
 package dev.knas.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.util.JsonFormat;
+import dev.knas.ensemble.ProxyExpression;
+import dev.knas.ensemble.RankVote;
 import dev.knas.scoring.SharedDataService;
 import dev.knas.scoring.server.ScoringServer;
 import dev.knas.v1.ScoreArchitecturesResult;
@@ -17,9 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 import javax.imageio.ImageIO;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -98,26 +105,95 @@ class AnalysisCommandsTest {
   }
 
   @Test
-  void correlateReportsRankAgreementWithAPlot() throws Exception {
+  void correlateRanksProxiesAndEnsemblesOverSeedsAndRepeatsFromTheCache() throws Exception {
     Path out = temp.resolve("correlation");
-    CliRun run = knas("correlate", "--proxy", "mgm", "--dataset", "cifar10", "--sample", "12", "--samples", "8",
-        "--seed", "1", "--out", out.toString(), "--json");
+    String[] args = {"correlate", "--proxy", "mgm", "--proxy", " ensemble( naswot, synflow )", "--dataset",
+        "cifar10", "--sample", "12", "--samples", "8", "--batch-size", "8", "--seeds", "0,1", "--seed", "1",
+        "--out", out.toString(), "--json"};
+    CliRun run = knas(args);
     assertEquals(0, run.exitCode(), run.err());
     JsonNode result = JSON.readTree(run.out());
     assertEquals(result, JSON.readTree(out.resolve("correlation.json").toFile()));
-    assertEquals(Set.of("validation_cifar10", "test_cifar10", "test_cifar100", "test_imagenet16-120"),
-        fieldNames(result.get("targets")));
+    assertEquals(List.of("mgm", "naswot", "synflow"), texts(result.get("proxies")));
+    assertEquals(List.of("mgm", "ensemble(naswot,synflow)"),
+        StreamSupport.stream(result.get("rows").spliterator(), false).map(r -> r.get("proxy").asText()).toList());
+    for (JsonNode row : result.get("rows")) {
+      assertEquals(Set.of("validation_cifar10", "test_cifar10", "test_cifar100", "test_imagenet16-120"),
+          fieldNames(row.get("targets")));
+    }
+    int values = result.get("cache").get("hits").asInt() + result.get("cache").get("computed").asInt();
+    assertTrue(values > 0 && values <= 12 * 2 * 3, result.toString());
+
     List<CSVRecord> pairs;
     try (Reader reader = Files.newBufferedReader(out.resolve("pairs.csv"))) {
       pairs = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader).getRecords();
     }
     assertEquals(12, pairs.size());
-    double[] mgm = pairs.stream().mapToDouble(r -> Double.parseDouble(r.get("mgm"))).toArray();
-    double[] test = pairs.stream().mapToDouble(r -> Double.parseDouble(r.get("test_cifar10"))).toArray();
-    assertEquals(new KendallsCorrelation().correlation(mgm, test),
-        result.get("targets").get("test_cifar10").get("kendall_tau_b").asDouble(), 1e-12);
+    // The rank vote, recomputed from the per-seed values the file records (empty: absent).
+    Map<String, List<double[]>> perSeed = new HashMap<>();
+    for (String proxy : List.of("naswot", "synflow")) {
+      perSeed.put(proxy, List.of(column(pairs, proxy + " seed 0"), column(pairs, proxy + " seed 1")));
+    }
+    assertArrayEquals(RankVote.scores(ProxyExpression.parse("ensemble(naswot,synflow)"), perSeed),
+        column(pairs, "ensemble(naswot,synflow) score"), 1e-9);
+    assertArrayEquals(RankVote.ranks(column(pairs, "mgm seed 1")), column(pairs, "mgm seed 1 rank"), 1e-9);
+    double[] test = column(pairs, "test_cifar10");
+    for (JsonNode row : result.get("rows")) {
+      double[] score = column(pairs, row.get("proxy").asText() + " score");
+      assertEquals(new KendallsCorrelation().correlation(score, test),
+          row.get("targets").get("test_cifar10").get("kendall_tau_b").asDouble(), 1e-12);
+    }
     assertPng(out.resolve("scatter.png"));
-    assertEquals(2, knas("correlate", "--proxy", "synflow", "--out", out.toString()).exitCode());
+
+    CliRun again = knas(args);
+    assertEquals(0, again.exitCode(), again.err());
+    JsonNode repeat = JSON.readTree(again.out());
+    assertEquals(values, repeat.get("cache").get("hits").asInt(), "every value from the cache: " + repeat);
+    assertEquals(0, repeat.get("cache").get("computed").asInt());
+    assertEquals(result.get("rows"), repeat.get("rows"));
+  }
+
+  @Test
+  void correlateAllProxiesPrintsOneTable() throws Exception {
+    CliRun proxies = knas("proxies", "--json");
+    assertEquals(0, proxies.exitCode(), proxies.err());
+    List<String> rows = new ArrayList<>();
+    JSON.readTree(proxies.out()).get("proxies").forEach(p -> rows.add(p.get("name").asText()));
+    rows.add("ensemble(naswot,synflow,jacov,params)");
+    Path out = temp.resolve("all-proxies");
+    CliRun run = knas("correlate", "--all-proxies", "--sample", "12", "--samples", "8", "--batch-size", "8",
+        "--seed", "2", "--out", out.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    List<String> lines = run.out().lines().toList();
+    assertTrue(lines.get(0).startsWith("zero-cost proxies on cifar10 against NAS-Bench-201: 12 architectures"),
+        run.out());
+    for (String row : rows) {
+      for (String target : List.of("validation_cifar10", "test_cifar10", "test_cifar100", "test_imagenet16-120")) {
+        assertEquals(1, lines.stream().filter(l -> l.matches(Pattern.quote(row) + " +" + Pattern.quote(target)
+            + " .*")).count(), row + " " + target + ": " + run.out());
+      }
+    }
+    assertTrue(run.out().contains("best by Spearman rho on test_cifar10: "), run.out());
+    assertPng(out.resolve("scatter.png"));
+  }
+
+  @Test
+  void correlateWithAnUnknownProxyIsTheServicesRefusal() {
+    CliRun run = knas("correlate", "--proxy", "ensemble(naswot,bogus)", "--sample", "3", "--out",
+        temp.resolve("unknown").toString());
+    assertEquals(3, run.exitCode(), run.out());
+    assertTrue(run.err().startsWith("knas: INVALID_ARGUMENT: "), run.err());
+    assertTrue(run.err().contains("bogus"), run.err());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+  }
+
+  private static double[] column(List<CSVRecord> records, String name) {
+    return records.stream().mapToDouble(r -> r.get(name).isEmpty() ? Double.NaN : Double.parseDouble(r.get(name)))
+        .toArray();
+  }
+
+  private static List<String> texts(JsonNode array) {
+    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }
 
   @Test

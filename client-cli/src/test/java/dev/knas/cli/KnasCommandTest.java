@@ -13,7 +13,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knas.v1.CacheEntry;
 import dev.knas.v1.CacheStats;
 import dev.knas.v1.ComputeGradientKernelResponse;
+import dev.knas.v1.ListProxiesResponse;
 import dev.knas.v1.LookupScoreResponse;
+import dev.knas.v1.ProxyInfo;
+import dev.knas.v1.ProxyScore;
+import dev.knas.v1.ScoreArchitecturesResult;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ShortTrainResult;
@@ -239,6 +243,105 @@ class KnasCommandTest {
     String[] all = Arrays.copyOf(args, args.length + more.length);
     System.arraycopy(more, 0, all, args.length, more.length);
     return all;
+  }
+
+  /** A cell whose output is zero whatever the weights: synflow is ln 0 there, which has no value. */
+  private static final String EMPTY_CELL = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
+
+  @Test
+  void scoreComputesZeroCostProxiesAndRepeatsThemFromTheCache() throws Exception {
+    String[] args = {"score", "--arch", "1", "--proxy", "naswot,synflow", "--proxy", "params", "--batch-size", "8",
+        "--seed", "5", "--target", target};
+    CliRun json = knas(append(args, "--json"));
+    assertEquals(0, json.exitCode(), json.err());
+    ScoreArchitectureResponse.Builder response = ScoreArchitectureResponse.newBuilder();
+    JsonFormat.parser().merge(json.out(), response);
+    assertEquals(List.of("naswot", "synflow", "params"),
+        response.getProxyScoresList().stream().map(ProxyScore::getProxy).toList());
+    assertTrue(response.getProxyScoresList().stream().allMatch(ProxyScore::hasValue), json.out());
+    double params = response.getProxyScores(2).getValue();
+    assertTrue(params == 802426 || Math.abs(params - 0.802426) < 1e-12, "params of index 1: " + params);
+    assertEquals(8, response.getProxyScores(0).getProvenance().getZeroCost().getBatchSize());
+
+    CliRun table = knas(args);
+    assertEquals(0, table.exitCode(), table.err());
+    List<String> lines = table.out().lines().toList();
+    assertTrue(lines.get(0).startsWith("architecture |nor_conv_3x3~0|"), table.out());
+    int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("proxy      value")).findFirst().orElseThrow());
+    for (int row = 0; row < 3; row++) {
+      ProxyScore score = response.getProxyScores(row);
+      String line = lines.get(header + 1 + row);
+      assertTrue(line.startsWith(score.getProxy()), table.out());
+      assertTrue(line.contains(String.format("%.10g", score.getValue())), table.out());
+      assertTrue(line.contains(score.getProvenance().getDefinitionVersion()), table.out());
+      assertTrue(line.endsWith("hit " + score.getCache().getKey()), "a repeat is a cache hit: " + table.out());
+    }
+    assertTrue(lines.get(header + 4).startsWith("dataset synthetic, batch 8, seed 5, float32, device cpu"),
+        table.out());
+  }
+
+  @Test
+  void aProxyWithoutAValueIsShownAndExitsThree() throws Exception {
+    CliRun run = knas("score", "--arch", EMPTY_CELL, "--proxy", "synflow,params", "--target", target);
+    assertEquals(3, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().lines().anyMatch(l -> l.startsWith("synflow    OUT_OF_RANGE: ")), run.out());
+    assertTrue(run.out().lines().anyMatch(l -> l.startsWith("params ")), run.out());
+    assertEquals("knas: 1 of 2 proxies could not be computed", run.err().strip());
+
+    CliRun alone = knas("score", "--arch", EMPTY_CELL, "--proxy", "synflow", "--target", target);
+    assertEquals(3, alone.exitCode());
+    assertTrue(alone.err().startsWith("knas: OUT_OF_RANGE: "), alone.err());
+    assertEquals(1, alone.err().strip().lines().count(), alone.err());
+  }
+
+  @Test
+  void scoreOverAFileHasAColumnPerProxy() throws Exception {
+    Path file = store.resolve("proxies.txt");
+    Files.write(file, List.of("1", EMPTY_CELL));
+    CliRun table = knas("score", "--arch", file.toString(), "--proxy", "params,synflow", "--target", target);
+    assertEquals(3, table.exitCode(), table.err());
+    assertTrue(table.out().startsWith("entry  index   params         synflow        architecture or error"),
+        table.out());
+    assertTrue(table.out().lines().anyMatch(l -> l.startsWith("1      1       ") && !l.contains("OUT_OF_RANGE")),
+        table.out());
+    assertTrue(table.out().lines().anyMatch(l -> l.contains("OUT_OF_RANGE") && l.endsWith(EMPTY_CELL)),
+        table.out());
+    assertEquals("knas: 1 proxy values could not be computed", table.err().strip());
+
+    CliRun lines = knas("score", "--arch", file.toString(), "--proxy", "params", "--json", "--target", target);
+    assertEquals(0, lines.exitCode(), lines.err());
+    List<String> results = lines.out().strip().lines().toList();
+    assertEquals(2, results.size());
+    for (String line : results) {
+      ScoreArchitecturesResult.Builder result = ScoreArchitecturesResult.newBuilder();
+      JsonFormat.parser().merge(line, result);
+      assertEquals("params", result.getScore().getProxyScores(0).getProxy());
+    }
+  }
+
+  @Test
+  void proxiesListsWhatTheServiceComputes() throws Exception {
+    CliRun json = knas("proxies", "--json", "--target", target);
+    assertEquals(0, json.exitCode(), json.err());
+    ListProxiesResponse.Builder response = ListProxiesResponse.newBuilder();
+    JsonFormat.parser().merge(json.out(), response);
+    List<String> names = response.getProxiesList().stream().map(ProxyInfo::getName).toList();
+    assertTrue(names.containsAll(List.of("params", "flops", "naswot", "synflow", "jacov", "mgm")), names.toString());
+    CliRun table = knas("proxies", "--target", target);
+    assertEquals(0, table.exitCode(), table.err());
+    for (ProxyInfo proxy : response.getProxiesList()) {
+      assertTrue(table.out().lines().anyMatch(l -> l.startsWith(proxy.getName() + " ")
+          && l.contains(proxy.getDefinitionVersion())), table.out());
+    }
+  }
+
+  @Test
+  void anUnknownProxyIsTheServicesRefusal() {
+    CliRun run = knas("score", "--arch", "1", "--proxy", "naswot,bogus", "--target", target);
+    assertEquals(3, run.exitCode(), run.out());
+    assertTrue(run.err().startsWith("knas: INVALID_ARGUMENT: "), run.err());
+    assertTrue(run.err().contains("bogus") && run.err().contains("naswot"), "names the known ones: " + run.err());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
   }
 
   @Test

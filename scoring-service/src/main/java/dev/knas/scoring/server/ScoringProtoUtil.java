@@ -265,7 +265,8 @@ final class ScoringProtoUtil {
         .setDefinitionVersion(proxy.definitionVersion())
         .setDescription(proxy.description())
         .setSource(proxy.source())
-        .setUsesData(proxy.usesSeed())
+        .setUsesSeed(proxy.usesSeed())
+        .setUsesBatch(proxy.usesBatch())
         .build();
   }
 
