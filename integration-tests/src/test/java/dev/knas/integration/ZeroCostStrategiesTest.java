@@ -165,8 +165,8 @@ class ZeroCostStrategiesTest {
         new String[] {"knas", "--max-failures", "0"});
     List<String> expected = List.of(
         "--proxy ensemble(naswot,nosuch): the service computes no proxy 'nosuch'; it has ",
-        "--proxy: 'ensemble(naswot,synflow' is not a proxy or ensemble(p1,p2,...): missing ')'",
-        "--proxy: 'naswot+synflow' is not a proxy or ensemble(p1,p2,...)",
+        "--proxy: proxy expression 'ensemble(naswot,synflow': missing ')'",
+        "--proxy: proxy expression 'naswot+synflow': 'naswot+synflow' is not a proxy name",
         "--top-k must be in 1..--screen-budget (3), got 4",
         "screening with zico refused by the service: INVALID_ARGUMENT",
         "--max-failures must be at least 1");

@@ -26,8 +26,8 @@ public final class KnasCommand extends StrategyCommand {
   int topK;
 
   @Option(names = "--proxy", defaultValue = "mgm", description = "How candidates are ranked: a zero-cost proxy the"
-      + " service computes (its ListProxies; e.g. naswot, synflow, jacov, params) or ensemble(P1,P2,...), the average rank of several, an absent"
-      + " value ranking lowest (default: ${DEFAULT-VALUE}, the paper's).")
+      + " service computes (its ListProxies; e.g. naswot, synflow, jacov, params) or ensemble(P1,P2,...), the rank vote of several (the sum of"
+      + " their ranks among the candidates, an absent value ranking lowest) (default: ${DEFAULT-VALUE}, the paper's).")
   String proxy;
 
   private ScreeningRank rank;

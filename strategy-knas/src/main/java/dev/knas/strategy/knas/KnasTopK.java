@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * KNAS's procedure (Xu et al., ICML 2021): draw {@code candidates} distinct architectures at random, screen each
  * with zero-cost proxies, and evaluate only the {@code topK} ranked highest (ties: the earlier draw) at the
  * search's fidelity, highest first; the runner reports the best evaluated. The paper ranks by the gradient
- * kernel (the proxy {@code mgm}); an ensemble ranks by its average-rank vote within the N candidates. A candidate
+ * kernel (the proxy {@code mgm}); an ensemble ranks by its rank vote within the N candidates. A candidate
  * whose screening failed is never evaluated, so fewer than k may be when more than N - k fail.
  */
 public final class KnasTopK implements Strategy {

@@ -66,7 +66,7 @@ class KnasTopKTest {
     knas.tell(screened.get(1), new Outcome.Screened(Map.of("naswot", 2.0)));
     knas.tell(screened.get(2), new Outcome.Failed("OUT_OF_RANGE: synflow is ln 0"));
     knas.tell(screened.get(3), new Outcome.Screened(Map.of("naswot", 3.0, "synflow", 20.0)));
-    // naswot ranks #0 1, #1 2, #3 3; synflow ranks #1 1 (absent), #3 2, #0 3: votes #0 2, #1 1.5, #3 2.5.
+    // naswot ranks #0 1, #1 2, #3 3; synflow ranks #1 1 (absent), #3 2, #0 3: votes #0 4, #1 3, #3 5.
     assertEquals(List.of(screened.get(3).architecture(), screened.get(0).architecture(),
         screened.get(1).architecture()), knas.shortlist().orElseThrow());
     for (int i = 0; i < 3; i++) {

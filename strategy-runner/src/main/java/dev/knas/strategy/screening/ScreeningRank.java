@@ -1,37 +1,60 @@
 package dev.knas.strategy.screening;
 
+import dev.knas.ensemble.ProxyExpression;
+import dev.knas.ensemble.RankVote;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * How a search ranks the architectures it screened: by one zero-cost proxy ({@code naswot}) or by an average-rank
- * vote of several ({@code ensemble(naswot,synflow,jacov,params)}), as shared/spec/zero-cost-proxies.md defines
- * the ensemble. Proxies live on unrelated scales, so only ranks within a set of candidates are compared.
- *
- * <p>The strategies depend on this interface only; {@link RankVote} implements it until the project's ensemble
- * library (dev.knas.ensemble) is on this branch, and then delegates to it.
+ * How a search ranks the architectures it screened: by one zero-cost proxy ({@code naswot}) or by the rank vote
+ * of several ({@code ensemble(naswot,synflow,jacov,params)}), with the project's ensemble library
+ * (dev.knas.ensemble). It adapts the library to what screening yields: each candidate's proxy values by name,
+ * a proxy without a value for a cell absent from its map.
  */
-public interface ScreeningRank {
+public final class ScreeningRank {
+
+  private final ProxyExpression expression;
+
+  private ScreeningRank(ProxyExpression expression) {
+    this.expression = expression;
+  }
 
   /**
    * The rank of {@code expression}.
    *
    * @throws IllegalArgumentException with a one-line reason when the expression is malformed
    */
-  static ScreeningRank parse(String expression) {
-    return RankVote.parse(expression);
+  public static ScreeningRank parse(String expression) {
+    return new ScreeningRank(ProxyExpression.parse(expression));
   }
 
   /** The expression as written canonically, e.g. "ensemble(naswot,synflow)"; journals record it as the metric. */
-  String expression();
+  public String expression() {
+    return expression.toString();
+  }
 
   /** The proxies to request, each once, in the expression's order. */
-  List<String> proxies();
+  public List<String> proxies() {
+    return expression.proxies();
+  }
 
   /**
-   * Each candidate's score within {@code candidates} (larger is better; equal scores are ties): the candidates'
-   * average rank over the proxies, a proxy a candidate has no value for (absent from its map) ranking lowest.
-   * Scores are comparable only within one call.
+   * Each candidate's score within {@code candidates} (larger is better; equal scores are ties): the sum over the
+   * proxies of the candidate's rank among them, a proxy it has no value for ranking lowest. Ranks move as the set
+   * changes, so scores are comparable only within one call.
    */
-  double[] scores(List<Map<String, Double>> candidates);
+  public double[] scores(List<Map<String, Double>> candidates) {
+    if (candidates.isEmpty()) {
+      return new double[0]; // the library's ranking needs at least one value
+    }
+    return RankVote.scores(expression, proxies().stream().collect(Collectors.toMap(
+        proxy -> proxy,
+        proxy -> List.of(candidates.stream().mapToDouble(c -> c.getOrDefault(proxy, Double.NaN)).toArray()))));
+  }
+
+  @Override
+  public String toString() {
+    return expression();
+  }
 }
