@@ -26,7 +26,7 @@ public final class KnasCommand extends StrategyCommand {
   int topK;
 
   @Option(names = "--proxy", defaultValue = "mgm", description = "How candidates are ranked: a zero-cost proxy the"
-      + " service computes (its ListProxies; e.g. naswot, synflow, jacov, params) or ensemble(P1,P2,...), the rank vote of several (the sum of"
+      + " service computes (bin/knas proxies lists them) or ensemble(P1,P2,...), the rank vote of several (the sum of"
       + " their ranks among the candidates, an absent value ranking lowest) (default: ${DEFAULT-VALUE}, the paper's).")
   String proxy;
 

@@ -18,10 +18,10 @@ import java.util.function.Consumer;
  * outcomes in the order it asked for them (journaling each first), and stops asking once {@code budget}
  * evaluations have been proposed (screening is not counted) or the strategy is finished. A failed evaluation
  * (one architecture that cannot be scored) is journaled and told like any outcome, and the search goes on;
- * {@code maxFailures} failures in a row end it, as something systematic is wrong then. Because tells follow the asking order and asks refill right after each tell, the sequence of calls
- * (for a given concurrency) is the same whatever order the service answers in; a resumed search replays the
- * journal's evaluations through the same sequence, so it continues exactly where it stopped without asking the
- * service for them again.
+ * {@code maxFailures} failures in a row end it, as something systematic is wrong then. Because tells follow the
+ * asking order and asks refill right after each tell, the sequence of calls (for a given concurrency) is the same
+ * whatever order the service answers in; a resumed search replays the journal's evaluations (failures included)
+ * through the same sequence, so it continues exactly where it stopped without asking the service for them again.
  */
 public final class SearchRunner {
 
