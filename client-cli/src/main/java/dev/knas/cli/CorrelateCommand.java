@@ -389,13 +389,14 @@ final class CorrelateCommand extends ServiceCall implements Callable<Integer> {
    */
   private void plot(Row best, Scores scores, double[] accuracy) throws IOException {
     RankAgreement headline = best.agreements().get(HEADLINE);
-    String title = String.format("%s (%s, seeds %s) vs CIFAR-10 test accuracy: %d architectures, Kendall tau-b %.3f,"
-        + " Spearman rho %.3f", best.expression(), dataset, seedList(), accuracy.length, headline.kendallTauB(),
-        headline.spearmanRho());
+    // The axes say what is plotted, so the title stays short enough for an ensemble's name.
+    String title = String.format("%s: %d architectures, Kendall tau-b %.3f, Spearman rho %.3f", best.expression(),
+        accuracy.length, headline.kendallTauB(), headline.spearmanRho());
+    String where = " (" + dataset + ", seeds " + seedList() + ")";
     String proxy = best.expression().proxies().get(0);
     if (best.expression().isEnsemble() || seeds.size() > 1) {
-      String axis = best.expression().isEnsemble() ? "rank vote (sum of mean ranks over seeds " + seedList() + ")"
-          : "mean rank of " + proxy + " over seeds " + seedList();
+      String axis = (best.expression().isEnsemble() ? "rank vote (sum of mean ranks)" : "mean rank of " + proxy)
+          + where;
       Charts.scatter(out.resolve("scatter.png"), title, axis, "CIFAR-10 test accuracy (%)", best.score(), accuracy,
           false);
       return;
@@ -405,7 +406,7 @@ final class CorrelateCommand extends ServiceCall implements Callable<Integer> {
     double[] x = Arrays.stream(present).mapToDouble(i -> values[i]).toArray();
     double[] y = Arrays.stream(present).mapToDouble(i -> accuracy[i]).toArray();
     boolean positive = x.length > 0 && Arrays.stream(x).allMatch(v -> v > 0);
-    Charts.scatter(out.resolve("scatter.png"), title, positive ? proxy + " (log scale)" : proxy,
+    Charts.scatter(out.resolve("scatter.png"), title, proxy + where + (positive ? ", log scale" : ""),
         "CIFAR-10 test accuracy (%)", x, y, positive);
   }
 
