@@ -142,7 +142,7 @@ public final class ScoreCache {
         .setMisses(misses.get())
         .setCoalesced(coalesced.get())
         .setBytesOnDisk(store.bytesOnDisk())
-        .setPath(store.path().toString())
+        .setPath(String.valueOf(store.path().toAbsolutePath().normalize().getFileName()))
         .build();
   }
 }

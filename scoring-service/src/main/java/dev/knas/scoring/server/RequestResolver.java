@@ -37,12 +37,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns request messages into validated computations, filling in every default. Each refusal is a
  * {@link RequestException} naming the request field and the reason.
  */
 final class RequestResolver {
+
+  private static final Logger log = LoggerFactory.getLogger(RequestResolver.class);
 
   static final int DEFAULT_SAMPLES = 50;
   /** Largest n for MGM alone: the batched path runs in chunks, so this bounds time, not memory. */
@@ -55,6 +59,15 @@ final class RequestResolver {
   /** Bounds the memory of one training step. */
   static final int MAX_BATCH_SIZE = 1024;
   static final double DEFAULT_LEARNING_RATE = 0.1;
+  /** Below it float32 SGD steps vanish; above it training only diverges. */
+  static final double MIN_LEARNING_RATE = 1e-6;
+  static final double MAX_LEARNING_RATE = 10;
+  static final double MAX_WEIGHT_DECAY = 1;
+  /**
+   * Image passes (epochs x training images) one training may ask for unless the service says otherwise: 20
+   * epochs of CIFAR-10's 50,000 training images, well above the default recipe (12 epochs of 40,000).
+   */
+  static final long DEFAULT_MAX_TRAINING_IMAGES = 1_000_000;
   static final double DEFAULT_MOMENTUM = 0.9;
   static final double DEFAULT_WEIGHT_DECAY = 5e-4;
   static final int MAX_DEFAULT_HELD_OUT = 10_000;
@@ -71,13 +84,22 @@ final class RequestResolver {
   private final String defaultDataset;
   private final DeviceSelection devices;
   private final Optional<BenchmarkTable> benchmark;
+  private final long maxTrainingImages;
 
+  /** With the default training budget. */
   RequestResolver(DatasetCatalog datasets, String defaultDataset, DeviceSelection devices,
       Optional<BenchmarkTable> benchmark) {
+    this(datasets, defaultDataset, devices, benchmark, DEFAULT_MAX_TRAINING_IMAGES);
+  }
+
+  /** @param maxTrainingImages the most image passes (epochs x training images) one training may ask for */
+  RequestResolver(DatasetCatalog datasets, String defaultDataset, DeviceSelection devices,
+      Optional<BenchmarkTable> benchmark, long maxTrainingImages) {
     this.datasets = datasets;
     this.defaultDataset = defaultDataset;
     this.devices = devices;
     this.benchmark = benchmark;
+    this.maxTrainingImages = maxTrainingImages;
   }
 
   /** A validated ScoreArchitecture request at one of the fidelities. */
@@ -180,44 +202,60 @@ final class RequestResolver {
   }
 
   /**
+   * A uint32 field read as the unsigned number it is (Java reads 2^31 and above as negative): {@code fallback}
+   * when unset (0), else refused unless within [{@code min}, {@code max}].
+   */
+  private static long unsigned(int raw, long fallback, long min, long max, String field) {
+    long value = raw == 0 ? fallback : Integer.toUnsignedLong(raw);
+    if (value < min || value > max) {
+      throw RequestException.invalid(field, value + (value > max ? " exceeds the limit of " + max
+          : " is below the minimum of " + min));
+    }
+    return value;
+  }
+
+  /**
    * A short training; {@code field} is the name of the training options' field in the request (for messages).
    */
   ResolvedTraining training(boolean hasArchitecture, Architecture architecture, EvaluationOptions options,
       ShortTrainingOptions training, String field) {
     Nb201Architecture requested = required(hasArchitecture, architecture);
-    int epochs = training.getEpochs() == 0 ? DEFAULT_EPOCHS : training.getEpochs();
-    if (epochs > MAX_EPOCHS) {
-      throw RequestException.invalid(field + ".epochs", epochs + " exceeds the limit of " + MAX_EPOCHS);
-    }
-    int batchSize = training.getBatchSize() == 0 ? DEFAULT_BATCH_SIZE : training.getBatchSize();
-    if (batchSize > MAX_BATCH_SIZE) {
-      throw RequestException.invalid(field + ".batch_size", batchSize + " exceeds the limit of " + MAX_BATCH_SIZE);
-    }
+    int epochs = (int) unsigned(training.getEpochs(), DEFAULT_EPOCHS, 1, MAX_EPOCHS, field + ".epochs");
+    int batchSize = (int) unsigned(training.getBatchSize(), DEFAULT_BATCH_SIZE, 1, MAX_BATCH_SIZE,
+        field + ".batch_size");
     double learningRate = training.getLearningRate() == 0 ? DEFAULT_LEARNING_RATE : training.getLearningRate();
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw RequestException.invalid(field + ".learning_rate", learningRate + " is not a positive finite number");
+    if (!(learningRate >= MIN_LEARNING_RATE && learningRate <= MAX_LEARNING_RATE)) {
+      throw RequestException.invalid(field + ".learning_rate", learningRate + " is not in [" + MIN_LEARNING_RATE
+          + ", " + MAX_LEARNING_RATE + "]");
     }
     double momentum = training.hasMomentum() ? training.getMomentum() : DEFAULT_MOMENTUM;
     if (!(momentum >= 0 && momentum < 1)) {
       throw RequestException.invalid(field + ".momentum", momentum + " is not in [0, 1)");
     }
     double weightDecay = training.hasWeightDecay() ? training.getWeightDecay() : DEFAULT_WEIGHT_DECAY;
-    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-      throw RequestException.invalid(field + ".weight_decay", weightDecay + " is not a finite number >= 0");
+    if (!(weightDecay >= 0 && weightDecay <= MAX_WEIGHT_DECAY)) {
+      throw RequestException.invalid(field + ".weight_decay", weightDecay + " is not in [0, " + MAX_WEIGHT_DECAY
+          + "]");
     }
     Common common = common(options);
     int available = trainSize(common.dataset());
-    int heldOut = training.getHeldOutSize() != 0 ? training.getHeldOutSize()
+    long heldOut = training.getHeldOutSize() != 0 ? Integer.toUnsignedLong(training.getHeldOutSize())
         : Math.min(MAX_DEFAULT_HELD_OUT, available / 5);
     if (heldOut >= available) {
       throw RequestException.invalid(field + ".held_out_size", heldOut + " leaves none of the " + available
           + " images of " + common.dataset().name() + "'s training split to train on");
     }
-    int trainSize = training.getTrainSize() != 0 ? training.getTrainSize() : available - heldOut;
-    if ((long) trainSize + heldOut > available) {
+    long trainSize = training.getTrainSize() != 0 ? Integer.toUnsignedLong(training.getTrainSize())
+        : available - heldOut;
+    if (trainSize + heldOut > available) {
       throw RequestException.invalid(field + ".train_size", trainSize + " training plus " + heldOut
           + " held-out images exceed the " + available + " images of " + common.dataset().name()
           + "'s training split");
+    }
+    if ((long) epochs * trainSize > maxTrainingImages) {
+      throw RequestException.invalid(field + ".epochs", epochs + " epochs of " + trainSize + " images ("
+          + (long) epochs * trainSize + " image passes) exceed this service's training budget of "
+          + maxTrainingImages + " per request; train fewer epochs or on fewer images");
     }
     Augmentation augmentation = switch (training.getAugmentation()) {
       case AUGMENTATION_UNSPECIFIED -> common.dataset().name().equals(Cifar10.NAME)
@@ -227,13 +265,14 @@ final class RequestResolver {
           "unknown value " + training.getAugmentationValue());
     };
     ShortTrainingOptions effective = ShortTrainingOptions.newBuilder().setEpochs(epochs).setBatchSize(batchSize)
-        .setLearningRate(learningRate).setTrainSize(trainSize).setHeldOutSize(heldOut).setMomentum(momentum)
+        .setLearningRate(learningRate).setTrainSize((int) trainSize).setHeldOutSize((int) heldOut)
+        .setMomentum(momentum)
         .setWeightDecay(weightDecay).setAugmentation(augmentation).build();
     Nb201Architecture canonical = CanonicalForm.of(requested);
     CacheKey key = common.key(ShortTraining.DEFINITION_VERSION, Fidelity.FIDELITY_SHORT_TRAINING, canonical)
         .setShortTraining(effective).build();
-    TrainingRecipe recipe = new TrainingRecipe(epochs, batchSize, learningRate, momentum, weightDecay, trainSize,
-        heldOut, augmentation == Augmentation.AUGMENTATION_CROP_FLIP);
+    TrainingRecipe recipe = new TrainingRecipe(epochs, batchSize, learningRate, momentum, weightDecay,
+        (int) trainSize, (int) heldOut, augmentation == Augmentation.AUGMENTATION_CROP_FLIP);
     return new ResolvedTraining(requested, new TrainingRequest(canonical, common.dataset(), recipe,
         options.getSeed(), common.device(), common.precision()), common.effective(), effective, key);
   }
@@ -320,7 +359,7 @@ final class RequestResolver {
     }
     BenchmarkTable.Row row = table.row(requested.index()).orElseThrow(() -> new RequestException(
         Status.NOT_FOUND.withDescription("architecture: index " + requested.index()
-            + " is not in the benchmark table " + table.path())));
+            + " is not in this service's benchmark table " + table.path().getFileName())));
     boolean validated = row.validationAccuracy().containsKey(dataset);
     Double value = validated ? row.validationAccuracy().get(dataset) : row.testAccuracy().get(dataset);
     if (value == null) {
@@ -376,7 +415,7 @@ final class RequestResolver {
     try {
       return switch (architecture.getFormCase()) {
         case NB201_STRING -> Nb201Architecture.parse(architecture.getNb201String());
-        case NB201_INDEX -> Nb201Architecture.fromIndex(architecture.getNb201Index());
+        case NB201_INDEX -> Nb201Architecture.fromIndex(index(architecture.getNb201Index()));
         case EDGES -> ScoringProtoUtil.cell(architecture.getEdges());
         case FORM_NOT_SET -> throw new IllegalArgumentException("set one of nb201_string, nb201_index, edges");
       };
@@ -393,13 +432,22 @@ final class RequestResolver {
 
 
 
+  /** A uint32 index as an int, refused (by the space's own range message) when 2^31 or above. */
+  private static int index(int raw) {
+    if (raw < 0) {
+      throw new IllegalArgumentException("NAS-Bench-201 index " + Integer.toUnsignedString(raw)
+          + " is out of range 0.." + (Nb201Architecture.COUNT - 1));
+    }
+    return raw;
+  }
+
   private Dataset dataset(String name) {
     try {
       return datasets.get(name);
     } catch (IllegalArgumentException e) {
       throw RequestException.invalid("options.dataset", e.getMessage());
     } catch (DatasetException e) {
-      throw RequestException.failedPrecondition("options.dataset", e.getMessage());
+      throw unavailable(e);
     }
   }
 
@@ -407,7 +455,7 @@ final class RequestResolver {
     try {
       return dataset.train().size();
     } catch (DatasetException e) {
-      throw RequestException.failedPrecondition("options.dataset", e.getMessage());
+      throw unavailable(e);
     }
   }
 
@@ -415,8 +463,14 @@ final class RequestResolver {
     try {
       return dataset.fingerprint();
     } catch (DatasetException e) {
-      throw RequestException.failedPrecondition("options.dataset", e.getMessage());
+      throw unavailable(e);
     }
+  }
+
+  /** A data set the service cannot read: the client is told so, the log names the file and the damage. */
+  private static RequestException unavailable(DatasetException e) {
+    log.warn("data set unavailable: {}", StatusText.description(e.getMessage()));
+    return new RequestException(Status.FAILED_PRECONDITION.withDescription(StatusMapping.DATASET_UNAVAILABLE));
   }
 
   private Device device(String name) {

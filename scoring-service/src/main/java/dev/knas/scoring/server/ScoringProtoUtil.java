@@ -107,6 +107,10 @@ final class ScoringProtoUtil {
   }
 
   static CacheEntry kernelEntry(ResolvedKernel kernel, String key, KernelResult result, String engine) {
+    if (!Double.isFinite(result.mgm())) {
+      throw io.grpc.Status.OUT_OF_RANGE.withDescription("gradient kernel: MGM is " + result.mgm() + " for this"
+          + " architecture and options; nothing was cached").asRuntimeException();
+    }
     return CacheEntry.newBuilder()
         .setFormatVersion(CacheKeys.FORMAT_VERSION)
         .setKey(key)
@@ -187,11 +191,17 @@ final class ScoringProtoUtil {
         .setDefinitionVersion(ShortTraining.DEFINITION_VERSION)
         .setServiceVersion(ScoringServer.VERSION)
         .build();
+    double finalLoss = outcome.curve().get(outcome.curve().size() - 1).getTrainLoss();
+    if (!Double.isFinite(finalLoss) || !Double.isFinite(outcome.heldOut().loss())) {
+      throw io.grpc.Status.OUT_OF_RANGE.withDescription("the short training diverged"
+          + " (final train loss " + finalLoss + ", held-out loss " + outcome.heldOut().loss() + ") at learning_rate"
+          + " " + training.effectiveTraining().getLearningRate() + "; nothing was cached").asRuntimeException();
+    }
     ResolvedArchitecture computed = describe(training.request().cell(), outcome.parameterCount());
     ShortTrainResult result = ShortTrainResult.newBuilder()
         .setArchitecture(computed)
         .addAllCurve(outcome.curve())
-        .setFinalTrainLoss(outcome.curve().get(outcome.curve().size() - 1).getTrainLoss())
+        .setFinalTrainLoss(finalLoss)
         .setHeldOutAccuracy(outcome.heldOut().accuracy())
         .setHeldOutLoss(outcome.heldOut().loss())
         .setProvenance(provenance)
@@ -251,7 +261,7 @@ final class ScoringProtoUtil {
             .setOptions(EvaluationOptions.newBuilder().setDataset(lookup.dataset()))
             .setDefinitionVersion(BENCHMARK_DEFINITION_VERSION)
             .setServiceVersion(ScoringServer.VERSION)
-            .setBenchmarkTable(lookup.table().toString()))
+            .setBenchmarkTable(lookup.table().getFileName().toString()))
         .setCache(CacheResult.getDefaultInstance())
         .setBenchmark(record)
         .build();

@@ -91,9 +91,9 @@ public final class ScoringServer implements AutoCloseable {
     try {
       server = NettyServerBuilder.forAddress(config.address())
           .intercept(config.telemetry().serverInterceptor())
-          .addService(new ScoringGrpcService(resolver,
-              new CachedScoring(queue, slots, cache, engineName, telemetry), engineName, telemetry))
-          .addService(new ScoreCacheGrpcService(cache, resolver))
+          .addService(MalformedRequests.guard(new ScoringGrpcService(resolver,
+              new CachedScoring(queue, slots, cache, engineName, telemetry), engineName, telemetry).bindService()))
+          .addService(MalformedRequests.guard(new ScoreCacheGrpcService(cache, resolver).bindService()))
           .addService(health.getHealthService())
           .addService(ProtoReflectionServiceV1.newInstance())
           .build()

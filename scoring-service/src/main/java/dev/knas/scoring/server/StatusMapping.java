@@ -4,6 +4,7 @@ import dev.knas.scoring.data.DatasetException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
 final class StatusMapping {
 
   private static final Logger log = LoggerFactory.getLogger(StatusMapping.class);
+
+  /** What a client learns of a data set the service cannot read; the log has the file and the reason. */
+  static final String DATASET_UNAVAILABLE = "options.dataset: the data set cannot be read on this service (its"
+      + " files are missing or damaged; the service's log says which)";
 
   private StatusMapping() {}
 
@@ -34,13 +39,17 @@ final class StatusMapping {
     } else if (error instanceof StatusRuntimeException e) {
       status = e.getStatus();
     } else if (error instanceof DatasetException e) {
-      status = Status.FAILED_PRECONDITION.withDescription("options.dataset: " + e.getMessage());
-    } else if (error instanceof IllegalArgumentException e) {
-      status = Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+      log.warn("{}: data set unavailable: {}", method, StatusText.description(e.getMessage()));
+      status = Status.FAILED_PRECONDITION.withDescription(DATASET_UNAVAILABLE);
     } else {
-      log.error("{} failed", method, error);
-      status = Status.INTERNAL.withDescription(error.toString()).withCause(error);
+      // A fault of the service: the client gets a reference to the log line, not the exception's class or
+      // message (which can name files and internals of the service's machine).
+      String reference = UUID.randomUUID().toString().substring(0, 8);
+      log.error("{} failed (reference {})", method, reference, error);
+      status = Status.INTERNAL.withDescription("internal error; the service's log has the details under reference "
+          + reference).withCause(error);
     }
+    status = status.withDescription(StatusText.description(status.getDescription()));
     if (status.getCode() != Status.Code.INTERNAL) {
       log.info("{} refused: {} {}", method, status.getCode(), status.getDescription());
     }
@@ -50,6 +59,6 @@ final class StatusMapping {
   /** {@code status} as the google.rpc.Status a streamed result carries in place of a value. */
   static com.google.rpc.Status toRpc(Status status) {
     return com.google.rpc.Status.newBuilder().setCode(status.getCode().value())
-        .setMessage(String.valueOf(status.getDescription())).build();
+        .setMessage(String.valueOf(StatusText.description(status.getDescription()))).build();
   }
 }
