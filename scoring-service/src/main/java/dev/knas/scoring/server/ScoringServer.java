@@ -90,6 +90,7 @@ public final class ScoringServer implements AutoCloseable {
     Server server;
     try {
       server = NettyServerBuilder.forAddress(config.address())
+          .intercept(new ClientIdentity())
           .intercept(config.telemetry().serverInterceptor())
           .addService(MalformedRequests.guard(new ScoringGrpcService(resolver,
               new CachedScoring(queue, slots, cache, engineName, telemetry), engineName, telemetry).bindService()))

@@ -37,6 +37,8 @@ final class TrainingJob {
   private final ServiceTelemetry telemetry;
   /** The trace of the caller that started the training: its phases are spans in it. */
   private final io.opentelemetry.context.Context trace;
+  /** The client whose turns on the engine queue the training's batches take. */
+  private final String client;
   /** Engine thread only: the span of the epoch under way, or of the held-out measurement. */
   private Span phase;
   private final EngineQueue queue;
@@ -60,6 +62,7 @@ final class TrainingJob {
     this.telemetry = telemetry;
     this.device = training.effectiveOptions().getDevice();
     this.trace = io.opentelemetry.context.Context.current();
+    this.client = ClientIdentity.current();
   }
 
   /**
@@ -91,7 +94,7 @@ final class TrainingJob {
         return;
       }
       startNanos = System.nanoTime();
-      queue.continueWith(() -> {
+      queue.continueWith(client, () -> {
         checkWanted();
         Span construction = span("network construction").startSpan();
         try {
@@ -112,7 +115,7 @@ final class TrainingJob {
   }
 
   private void advance(ShortTraining run, TrainingSlots.Slot held) {
-    queue.continueWith(() -> nextPiece(run)).whenComplete((done, failure) -> {
+    queue.continueWith(client, () -> nextPiece(run)).whenComplete((done, failure) -> {
       if (failure != null) {
         held.release();
         outcome.completeExceptionally(failure);
