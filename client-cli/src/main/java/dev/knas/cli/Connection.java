@@ -21,8 +21,9 @@ final class Connection {
   /** Seconds a call may take unless --timeout says otherwise; trainings default to no deadline. */
   static final long DEFAULT_TIMEOUT_SECONDS = 600;
 
-  @Option(names = "--timeout", description = "Seconds to wait for an answer; 0 waits as long as it takes"
-      + " (default: 600, and as long as it takes for trainings). A training past its deadline is stopped.")
+  @Option(names = "--timeout", description = "Seconds to wait for an answer (for a file of architectures: between"
+      + " two results); 0 waits as long as it takes (default: 600, and as long as it takes for trainings). A"
+      + " training past its deadline is stopped.")
   Long timeoutSeconds;
 
   /** Runs {@code call} against knas.v1.ScoringService with the deadline. */
@@ -42,8 +43,13 @@ final class Connection {
         DEFAULT_TIMEOUT_SECONDS)));
   }
 
+  /** Seconds to wait, --timeout or else {@code defaultSeconds}; 0: as long as it takes. */
+  long waitSeconds(long defaultSeconds) {
+    return timeoutSeconds != null ? timeoutSeconds : defaultSeconds;
+  }
+
   private <S extends AbstractStub<S>> S withDeadline(S stub, long defaultSeconds) {
-    long seconds = timeoutSeconds != null ? timeoutSeconds : defaultSeconds;
+    long seconds = waitSeconds(defaultSeconds);
     return seconds > 0 ? stub.withDeadlineAfter(seconds, TimeUnit.SECONDS) : stub;
   }
 

@@ -38,7 +38,9 @@ public final class KnasCommand {
       return switch (e.getStatus().getCode()) {
         case UNAVAILABLE -> "cannot reach the scoring service at " + target + " ("
             + e.getStatus().getDescription() + ")";
-        case DEADLINE_EXCEEDED -> "no answer from " + target + " within the deadline (--timeout)";
+        case DEADLINE_EXCEEDED -> String.valueOf(e.getStatus().getDescription()).startsWith(IdleTimeoutStream.SILENT)
+            ? "the scoring service at " + target + " sent " + e.getStatus().getDescription()
+            : "no answer from " + target + " within the deadline (--timeout)";
         default -> e.getStatus().getCode() + ": " + e.getStatus().getDescription();
       };
     }

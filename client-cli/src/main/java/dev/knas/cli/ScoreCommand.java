@@ -13,9 +13,9 @@ import dev.knas.v1.ScoreArchitectureRequest;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ScoreArchitecturesRequest;
 import dev.knas.v1.ScoreArchitecturesResult;
+import dev.knas.v1.ScoringServiceGrpc;
 import io.grpc.Status;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,7 +70,8 @@ final class ScoreCommand extends ServiceCall implements Callable<Integer> {
 
   /**
    * Scores every architecture of {@code file} in one ScoreArchitectures call, printing each result as it
-   * arrives (a table row, or one JSON object per line); exit code 3 when some could not be scored.
+   * arrives (a table row, or one JSON object per line); exit code 3 when some could not be scored. --timeout
+   * bounds the wait between two results, not the whole file.
    */
   private int scoreAll(Path file) throws Exception {
     ScoreArchitectureRequest shared = score.request(Architecture.getDefaultInstance());
@@ -94,20 +95,25 @@ final class ScoreCommand extends ServiceCall implements Callable<Integer> {
       out().println("architecture or error");
     }
     int[] failed = new int[2]; // architectures that could not be scored, proxy values that could not be computed
-    connection.scoring(stub -> {
-      int done = 0;
-      try (Progress progress = Progress.start("scoring", architectures.size(), "architectures")) {
-        for (Iterator<ScoreArchitecturesResult> results = stub.scoreArchitectures(request); results.hasNext(); ) {
-          ScoreArchitecturesResult result = results.next();
-          failed[0] += result.hasError() ? 1 : 0;
-          failed[1] += (int) result.getScore().getProxyScoresList().stream().filter(ProxyScore::hasError).count();
-          progress.stepTo(++done, failed[0] + " failed");
-          print(result, lines, proxies);
+    try {
+      connection.withChannel(channel -> {
+        int done = 0;
+        try (IdleTimeoutStream<ScoreArchitecturesResult> results = new IdleTimeoutStream<>(
+                ScoringServiceGrpc.newStub(channel)::scoreArchitectures, request, connection.waitSeconds(timeout));
+            Progress progress = Progress.start("scoring", architectures.size(), "architectures")) {
+          while (results.hasNext()) {
+            ScoreArchitecturesResult result = results.next();
+            failed[0] += result.hasError() ? 1 : 0;
+            failed[1] += (int) result.getScore().getProxyScoresList().stream().filter(ProxyScore::hasError).count();
+            progress.stepTo(++done, failed[0] + " failed");
+            print(result, lines, proxies);
+          }
         }
-      }
-      return null;
-    }, timeout);
-    out().flush();
+        return null;
+      });
+    } finally {
+      out().flush(); // what arrived before a failure is the user's too
+    }
     if (failed[0] > 0) {
       spec.commandLine().getErr().printf("knas: %d of %d architectures could not be scored%n", failed[0],
           architectures.size());

@@ -71,6 +71,17 @@ class KnasCommandTest {
   }
 
   @Test
+  void aFileOfTwoThousandBenchmarkLookupsCompletes() throws Exception {
+    Path file = store.resolve("two-thousand.txt");
+    Files.write(file, java.util.stream.IntStream.range(0, 2000).mapToObj(i -> Integer.toString(1 + i % 2)).toList());
+    CliRun run = knas("score", "--arch", file.toString(), "--fidelity", "benchmark", "--json", "--target", target);
+    assertEquals(0, run.exitCode(), run.err());
+    List<String> lines = run.out().lines().toList();
+    assertEquals(2000, lines.size());
+    assertTrue(lines.stream().allMatch(line -> line.contains("\"score\"")), lines.get(0));
+  }
+
+  @Test
   void scorePrintsTheResponseAsJson() throws Exception {
     CliRun run = knas("score", "--arch", "1", "--samples", "6", "--seed", "3", "--json", "--target", target);
     assertEquals(0, run.exitCode(), run.err());
@@ -222,8 +233,8 @@ class KnasCommandTest {
 
     CliRun missing = knas("score", "--fidelity", "benchmark", "--arch", "3", "--target", target);
     assertEquals(3, missing.exitCode());
-    assertTrue(missing.err().startsWith("knas: NOT_FOUND: architecture: index 3 is not in the benchmark table"),
-        missing.err());
+    assertEquals("knas: NOT_FOUND: architecture: index 3 is not in this service's benchmark table table.csv",
+        missing.err().strip());
   }
 
   @Test
