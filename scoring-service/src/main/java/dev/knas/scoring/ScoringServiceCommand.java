@@ -11,6 +11,7 @@ import dev.knas.scoring.cache.StoreException;
 import dev.knas.scoring.conformance.SelfTestCommand;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ScoringServer;
+import dev.knas.scoring.server.ServerTransport;
 import dev.knas.telemetry.Telemetry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -72,8 +73,17 @@ public final class ScoringServiceCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
+  @Mixin
+  TransportOptions transport;
+
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new ScoringServiceCommand());
+    // A bad option is one line naming it, not the whole usage.
+    cli.setParameterExceptionHandler((error, arguments) -> {
+      String name = error.getCommandLine().getCommandSpec().qualifiedName();
+      error.getCommandLine().getErr().println(name + ": " + error.getMessage() + " (see '" + name + " --help')");
+      return error.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+    });
     cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
       if (error instanceof StoreException || error instanceof BenchmarkTableException) {
         commandLine.getErr().println("scoring-service: " + error.getMessage());
@@ -99,10 +109,12 @@ public final class ScoringServiceCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--trainings-per-device must be at least 1 and --queue-capacity at least 0");
     }
+    ServerTransport serverTransport = transport.transport();
     Telemetry telemetry = Telemetry.configure("knas-scoring-service",
         metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort));
     ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(bind, port), catalog,
-        dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice, telemetry));
+        dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice, telemetry,
+        serverTransport));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scoring service over gRPC/Netty: knas.v1.ScoringService, grpc.health.v1.Health (SERVING once started,
- * NOT_SERVING while shutting down) and server reflection.
+ * NOT_SERVING while shutting down) and server reflection (unless turned off), over the {@link ServerTransport}.
  */
 public final class ScoringServer implements AutoCloseable {
 
@@ -39,10 +39,18 @@ public final class ScoringServer implements AutoCloseable {
    * @param storeDir directory of the persistent score store (created if missing)
    * @param benchmarkTable NAS-Bench-201's table for the benchmark fidelity, if the service has one
    * @param trainingsPerDevice trainings that may run at once on one device (their batches interleave)
+   * @param transport TLS, token, connection policy and reflection
    */
   public record Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset,
       int queueCapacity, Path storeDir, Optional<BenchmarkTable> benchmarkTable, int trainingsPerDevice,
-      Telemetry telemetry) {
+      Telemetry telemetry, ServerTransport transport) {
+
+    /** With the default transport: plaintext, no token, reflection on. */
+    public Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset, int queueCapacity,
+        Path storeDir, Optional<BenchmarkTable> benchmarkTable, int trainingsPerDevice, Telemetry telemetry) {
+      this(address, datasets, defaultDataset, queueCapacity, storeDir, benchmarkTable, trainingsPerDevice,
+          telemetry, ServerTransport.DEFAULT);
+    }
 
     /** Without telemetry. */
     public Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset, int queueCapacity,
@@ -55,6 +63,11 @@ public final class ScoringServer implements AutoCloseable {
     public Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset, int queueCapacity,
         Path storeDir) {
       this(address, datasets, defaultDataset, queueCapacity, storeDir, Optional.empty(), 1);
+    }
+
+    public Config withTransport(ServerTransport transport) {
+      return new Config(address, datasets, defaultDataset, queueCapacity, storeDir, benchmarkTable,
+          trainingsPerDevice, telemetry, transport);
     }
   }
 
@@ -89,15 +102,16 @@ public final class ScoringServer implements AutoCloseable {
     String engineName = engine.getEngineName() + " " + engine.getVersion() + " via DJL " + Engine.getDjlVersion();
     Server server;
     try {
-      server = NettyServerBuilder.forAddress(config.address())
+      NettyServerBuilder builder = config.transport().serverBuilder(config.address())
           .intercept(config.telemetry().serverInterceptor())
           .addService(new ScoringGrpcService(resolver,
               new CachedScoring(queue, slots, cache, engineName, telemetry), engineName, telemetry))
           .addService(new ScoreCacheGrpcService(cache, resolver))
-          .addService(health.getHealthService())
-          .addService(ProtoReflectionServiceV1.newInstance())
-          .build()
-          .start();
+          .addService(health.getHealthService());
+      if (config.transport().reflection()) {
+        builder.addService(ProtoReflectionServiceV1.newInstance());
+      }
+      server = builder.build().start();
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -110,6 +124,8 @@ public final class ScoringServer implements AutoCloseable {
         engineName, engine.getGpuCount(), store.path(), store.entries(), config.benchmarkTable()
             .map(t -> "benchmark table " + t.path() + " with " + t.size() + " architectures")
             .orElse("no benchmark table"));
+    log.info("transport: {}", config.transport().describe());
+    config.transport().exposureWarning(config.address()).ifPresent(log::warn);
     return started;
   }
 
