@@ -201,6 +201,7 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
     List<String> command = new ArrayList<>(List.of(home.resolve(strategy.strategy().launcher()).toString(),
         "--target", connection.target, "--seed", Integer.toString(seed), "--out", dir.toString(),
         "--fidelity", fidelity, "--dataset", dataset));
+    command.addAll(connection.transport.arguments());
     if (Files.exists(dir.resolve(RunFolder.RUN_FILE))) {
       command.add("--resume");
     }

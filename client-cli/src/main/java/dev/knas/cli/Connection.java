@@ -1,14 +1,15 @@
 package dev.knas.cli;
 
+import dev.knas.transport.ClientTransportOptions;
 import dev.knas.v1.ScoreCacheServiceGrpc;
 import dev.knas.v1.ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub;
 import dev.knas.v1.ScoringServiceGrpc;
 import dev.knas.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.AbstractStub;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How to reach the service: options shared by every command that calls it. */
@@ -17,6 +18,9 @@ final class Connection {
   @Option(names = "--target", defaultValue = "${env:KNAS_TARGET:-localhost:50051}",
       description = "host:port of the scoring service (default: $KNAS_TARGET or localhost:50051).")
   String target;
+
+  @Mixin
+  ClientTransportOptions transport;
 
   /** Seconds a call may take unless --timeout says otherwise; trainings default to no deadline. */
   static final long DEFAULT_TIMEOUT_SECONDS = 600;
@@ -53,9 +57,9 @@ final class Connection {
     return seconds > 0 ? stub.withDeadlineAfter(seconds, TimeUnit.SECONDS) : stub;
   }
 
-  /** A fresh plaintext channel for one command, shut down after. */
+  /** A fresh channel for one command, shut down after. */
   <T> T withChannel(Function<ManagedChannel, T> call) throws InterruptedException {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+    ManagedChannel channel = transport.transport().channelBuilder(target).build();
     try {
       return call.apply(channel);
     } finally {

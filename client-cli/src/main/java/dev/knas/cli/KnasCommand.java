@@ -1,5 +1,6 @@
 package dev.knas.cli;
 
+import dev.knas.transport.CallFailure;
 import io.grpc.StatusRuntimeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +38,7 @@ public final class KnasCommand {
       String target = commandLine.getCommand() instanceof UsesService command ? command.connection().target : "?";
       return switch (e.getStatus().getCode()) {
         case UNAVAILABLE -> "cannot reach the scoring service at " + target + " ("
-            + e.getStatus().getDescription() + ")";
+            + CallFailure.reason(e.getStatus()) + ")";
         case DEADLINE_EXCEEDED -> String.valueOf(e.getStatus().getDescription()).startsWith(IdleTimeoutStream.SILENT)
             ? "the scoring service at " + target + " sent " + e.getStatus().getDescription()
             : "no answer from " + target + " within the deadline (--timeout)";

@@ -10,7 +10,9 @@ import dev.knas.scoring.benchmark.BenchmarkTableException;
 import dev.knas.scoring.cache.StoreException;
 import dev.knas.scoring.conformance.SelfTestCommand;
 import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.scoring.server.ClientLimits;
 import dev.knas.scoring.server.ScoringServer;
+import dev.knas.scoring.server.ServerTransport;
 import dev.knas.telemetry.Telemetry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +56,17 @@ public final class ScoringServiceCommand implements Callable<Integer> {
           + " training slot; more are RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
   int queueCapacity;
 
+  @Option(names = "--queue-capacity-per-client", defaultValue = "0",
+      description = "Computations one client may have waiting for the engine (a remote client is its host, a local"
+          + " one its connection); 0: half of --queue-capacity. Clients take turns either way"
+          + " (default: ${DEFAULT-VALUE}).")
+  int queueCapacityPerClient;
+
+  @Option(names = "--max-training-images", defaultValue = "1000000",
+      description = "Image passes (epochs x training images) one short training may ask for; more is"
+          + " INVALID_ARGUMENT (default: ${DEFAULT-VALUE}, twenty epochs of CIFAR-10's 50,000 images).")
+  long maxTrainingImages;
+
   @Option(names = "--trainings-per-device", defaultValue = "1",
       description = "Short trainings that may run at once on one device; their batches take turns, so more only"
           + " helps when a device has capacity to spare (default: ${DEFAULT-VALUE}).")
@@ -72,8 +85,17 @@ public final class ScoringServiceCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
+  @Mixin
+  TransportOptions transport;
+
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new ScoringServiceCommand());
+    // A bad option is one line naming it, not the whole usage.
+    cli.setParameterExceptionHandler((error, arguments) -> {
+      String name = error.getCommandLine().getCommandSpec().qualifiedName();
+      error.getCommandLine().getErr().println(name + ": " + error.getMessage() + " (see '" + name + " --help')");
+      return error.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+    });
     cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
       if (error instanceof StoreException || error instanceof BenchmarkTableException) {
         commandLine.getErr().println("scoring-service: " + error.getMessage());
@@ -95,14 +117,16 @@ public final class ScoringServiceCommand implements Callable<Integer> {
           "--default-dataset: unknown dataset '" + dataset + "'; known: auto, "
               + String.join(", ", DatasetCatalog.NAMES));
     }
-    if (trainingsPerDevice < 1 || queueCapacity < 0) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "--trainings-per-device must be at least 1 and --queue-capacity at least 0");
+    if (trainingsPerDevice < 1 || queueCapacity < 0 || queueCapacityPerClient < 0 || maxTrainingImages < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--trainings-per-device and"
+          + " --max-training-images must be at least 1, --queue-capacity and --queue-capacity-per-client at least 0");
     }
+    ServerTransport serverTransport = transport.transport();
     Telemetry telemetry = Telemetry.configure("knas-scoring-service",
         metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort));
     ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(bind, port), catalog,
-        dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice, telemetry));
+        dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice, telemetry,
+        serverTransport, new ClientLimits(queueCapacityPerClient, maxTrainingImages)));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scoring service over gRPC/Netty: knas.v1.ScoringService, grpc.health.v1.Health (SERVING once started,
- * NOT_SERVING while shutting down) and server reflection.
+ * NOT_SERVING while shutting down) and server reflection (unless turned off), over the {@link ServerTransport}.
  */
 public final class ScoringServer implements AutoCloseable {
 
@@ -39,10 +39,19 @@ public final class ScoringServer implements AutoCloseable {
    * @param storeDir directory of the persistent score store (created if missing)
    * @param benchmarkTable NAS-Bench-201's table for the benchmark fidelity, if the service has one
    * @param trainingsPerDevice trainings that may run at once on one device (their batches interleave)
+   * @param transport TLS, token, connection policy and reflection
+   * @param limits what one client may ask: its share of the engine queue, the size of a training
    */
   public record Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset,
       int queueCapacity, Path storeDir, Optional<BenchmarkTable> benchmarkTable, int trainingsPerDevice,
-      Telemetry telemetry) {
+      Telemetry telemetry, ServerTransport transport, ClientLimits limits) {
+
+    /** With the default transport (plaintext, no token, reflection on) and client limits. */
+    public Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset, int queueCapacity,
+        Path storeDir, Optional<BenchmarkTable> benchmarkTable, int trainingsPerDevice, Telemetry telemetry) {
+      this(address, datasets, defaultDataset, queueCapacity, storeDir, benchmarkTable, trainingsPerDevice,
+          telemetry, ServerTransport.DEFAULT, ClientLimits.DEFAULT);
+    }
 
     /** Without telemetry. */
     public Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset, int queueCapacity,
@@ -55,6 +64,16 @@ public final class ScoringServer implements AutoCloseable {
     public Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset, int queueCapacity,
         Path storeDir) {
       this(address, datasets, defaultDataset, queueCapacity, storeDir, Optional.empty(), 1);
+    }
+
+    public Config withTransport(ServerTransport transport) {
+      return new Config(address, datasets, defaultDataset, queueCapacity, storeDir, benchmarkTable,
+          trainingsPerDevice, telemetry, transport, limits);
+    }
+
+    public Config withLimits(ClientLimits limits) {
+      return new Config(address, datasets, defaultDataset, queueCapacity, storeDir, benchmarkTable,
+          trainingsPerDevice, telemetry, transport, limits);
     }
   }
 
@@ -80,25 +99,27 @@ public final class ScoringServer implements AutoCloseable {
     ScoreStore store = ScoreStore.open(config.storeDir());
     ScoreCache cache = new ScoreCache(store, config.telemetry().tracer());
     ServiceTelemetry telemetry = new ServiceTelemetry(config.telemetry(), cache);
-    EngineQueue queue = new EngineQueue(config.queueCapacity(), telemetry::queueWait);
+    EngineQueue queue = new EngineQueue(config.queueCapacity(), config.limits().queueShare(config.queueCapacity()),
+        telemetry::queueWait);
     telemetry.observe(queue);
     RequestResolver resolver = new RequestResolver(config.datasets(), config.defaultDataset(),
-        DeviceSelection.ofEngine(engine), config.benchmarkTable());
+        DeviceSelection.ofEngine(engine), config.benchmarkTable(), config.limits().maxTrainingImages());
     TrainingSlots slots = new TrainingSlots(config.trainingsPerDevice(), config.queueCapacity());
     HealthStatusManager health = new HealthStatusManager();
     String engineName = engine.getEngineName() + " " + engine.getVersion() + " via DJL " + Engine.getDjlVersion();
     Server server;
     try {
-      server = NettyServerBuilder.forAddress(config.address())
+      NettyServerBuilder builder = config.transport().serverBuilder(config.address())
           .intercept(new ClientIdentity())
           .intercept(config.telemetry().serverInterceptor())
           .addService(MalformedRequests.guard(new ScoringGrpcService(resolver,
               new CachedScoring(queue, slots, cache, engineName, telemetry), engineName, telemetry).bindService()))
           .addService(MalformedRequests.guard(new ScoreCacheGrpcService(cache, resolver).bindService()))
-          .addService(health.getHealthService())
-          .addService(ProtoReflectionServiceV1.newInstance())
-          .build()
-          .start();
+          .addService(health.getHealthService());
+      if (config.transport().reflection()) {
+        builder.addService(ProtoReflectionServiceV1.newInstance());
+      }
+      server = builder.build().start();
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -111,6 +132,8 @@ public final class ScoringServer implements AutoCloseable {
         engineName, engine.getGpuCount(), store.path(), store.entries(), config.benchmarkTable()
             .map(t -> "benchmark table " + t.path() + " with " + t.size() + " architectures")
             .orElse("no benchmark table"));
+    log.info("transport: {}", config.transport().describe());
+    config.transport().exposureWarning(config.address()).ifPresent(log::warn);
     return started;
   }
 

@@ -2,6 +2,7 @@ package dev.knas.strategy.runner;
 
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.screening.ScreeningRank;
+import dev.knas.transport.CallFailure;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.GetCacheStatsRequest;
@@ -44,7 +45,7 @@ final class ServiceCheck {
           .getCacheStats(GetCacheStatsRequest.getDefaultInstance());
     } catch (StatusRuntimeException e) {
       throw new InvalidOptions("cannot reach the scoring service at " + target + " (" + e.getStatus().getCode()
-          + ": " + e.getStatus().getDescription() + ")");
+          + ": " + CallFailure.reason(e.getStatus()) + ")");
     }
     try {
       if (fidelity == Fidelity.FIDELITY_BENCHMARK) {

@@ -5,9 +5,9 @@ import dev.knas.space.Nb201Architecture;
 import dev.knas.strategy.Strategy;
 import dev.knas.strategy.screening.ScreeningRank;
 import dev.knas.telemetry.Telemetry;
+import dev.knas.transport.ClientTransportOptions;
 import dev.knas.v1.Fidelity;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -22,6 +22,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -46,6 +47,9 @@ public abstract class StrategyCommand implements Callable<Integer> {
   @Option(names = "--target", defaultValue = "${env:KNAS_TARGET:-localhost:50051}",
       description = "host:port of the scoring service (default: $KNAS_TARGET or localhost:50051).")
   String target;
+
+  @Mixin
+  ClientTransportOptions transport;
 
   @Option(names = "--dataset", defaultValue = "cifar10",
       description = "Data set of the evaluations (default: ${DEFAULT-VALUE}).")
@@ -173,7 +177,7 @@ public abstract class StrategyCommand implements Callable<Integer> {
     RunRecord run = runRecord(strategy.name(), effectiveBudget);
     PrintWriter err = spec.commandLine().getErr();
     Telemetry telemetry = Telemetry.configure("knas-strategy-" + strategy.name(), OptionalInt.empty());
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext()
+    ManagedChannel channel = transport.transport().channelBuilder(target)
         .intercept(telemetry.clientInterceptor()).build();
     Span search = telemetry.tracer().spanBuilder("search " + strategy.name())
         .setAttribute("knas.strategy", strategy.name()).setAttribute("knas.seed", seed)

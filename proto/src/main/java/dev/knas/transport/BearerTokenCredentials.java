@@ -1,0 +1,52 @@
+package dev.knas.transport;
+
+import io.grpc.CallCredentials;
+import io.grpc.Metadata;
+import io.grpc.SecurityLevel;
+import io.grpc.Status;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.concurrent.Executor;
+
+/**
+ * Adds {@code authorization: Bearer <token>} to every call. Over a connection without TLS the token would cross
+ * the network in clear text, so there it is sent only to a loopback address and the call fails otherwise.
+ */
+final class BearerTokenCredentials extends CallCredentials {
+
+  private final BearerToken token;
+
+  BearerTokenCredentials(BearerToken token) {
+    this.token = token;
+  }
+
+  @Override
+  public void applyRequestMetadata(RequestInfo request, Executor executor, MetadataApplier applier) {
+    if (request.getSecurityLevel() != SecurityLevel.PRIVACY_AND_INTEGRITY && !isLoopback(request.getAuthority())) {
+      applier.fail(Status.UNAUTHENTICATED.withDescription("not sending the bearer token in clear text to "
+          + request.getAuthority() + "; connect with TLS (--tls or --tls-ca)"));
+      return;
+    }
+    Metadata headers = new Metadata();
+    headers.put(BearerToken.AUTHORIZATION, BearerToken.SCHEME + token.value());
+    applier.apply(headers);
+  }
+
+  /** Whether {@code authority} (host:port) is localhost or a loopback address; other names are not resolved. */
+  static boolean isLoopback(String authority) {
+    String host = URI.create("//" + authority).getHost();
+    if (host == null) {
+      return false;
+    }
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    boolean literal = host.startsWith("[") || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+    try {
+      return literal && InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}
