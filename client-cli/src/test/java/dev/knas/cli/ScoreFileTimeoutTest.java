@@ -9,6 +9,7 @@ import dev.knas.v1.ScoreArchitecturesResult;
 import dev.knas.v1.ScoringServiceGrpc;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -38,8 +39,8 @@ class ScoreFileTimeoutTest {
 
   @Test
   void aBatchLongerThanTheTimeoutCompletesWhileResultsKeepComing() throws Exception {
-    String target = serve(300, Integer.MAX_VALUE);
-    CliRun run = CliRun.knas("score", "--arch", file(8).toString(), "--json", "--timeout", "2", "--target",
+    String target = serve(1000, Integer.MAX_VALUE);
+    CliRun run = CliRun.knas("score", "--arch", file(8).toString(), "--json", "--timeout", "3", "--target",
         target);
     assertEquals(0, run.exitCode(), run.err());
     assertEquals(8, run.out().lines().count());
@@ -48,14 +49,17 @@ class ScoreFileTimeoutTest {
   @Test
   void aSilentServiceIsGivenUpOnAfterTheTimeout() throws Exception {
     String target = serve(10, 3);
-    CliRun run = CliRun.knas("score", "--arch", file(8).toString(), "--json", "--timeout", "1", "--target",
+    CliRun run = CliRun.knas("score", "--arch", file(8).toString(), "--json", "--timeout", "3", "--target",
         target);
     assertEquals(3, run.exitCode(), run.err());
     assertEquals(3, run.out().lines().count(), run.out());
-    assertTrue(run.err().contains("sent no result for 1 s"), run.err());
+    assertTrue(run.err().contains("sent no result for 3 s"), run.err());
   }
 
-  /** A stand-in service answering every {@code pauseMillis}, then silent after {@code answered} results. */
+  /**
+   * A stand-in service answering every {@code pauseMillis}, then silent after {@code answered} results. The
+   * timeouts above leave the client seconds to connect, since the silence is counted from the call's start.
+   */
   private String serve(long pauseMillis, int answered) throws Exception {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(new ScoringServiceGrpc.ScoringServiceImplBase() {
@@ -66,7 +70,7 @@ class ScoreFileTimeoutTest {
               try {
                 for (int i = 0; i < request.getArchitecturesCount(); i++) {
                   Thread.sleep(pauseMillis);
-                  if (i == answered) {
+                  if (i == answered || ((ServerCallStreamObserver<?>) out).isCancelled()) {
                     return;
                   }
                   out.onNext(ScoreArchitecturesResult.newBuilder().setPosition(i)
