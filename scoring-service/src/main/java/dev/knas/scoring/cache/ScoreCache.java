@@ -56,13 +56,20 @@ public final class ScoreCache {
 
   /**
    * The entry for {@code key}, from the store, from a computation already under way, or from
-   * {@code compute}, which is called at most once per missing key at a time.
+   * {@code compute}, which is called at most once per missing key at a time. While the store cannot write, a
+   * missing key fails at once with {@link StoreUnwritableException} instead of computing.
    */
   public CompletableFuture<Answer> getOrCompute(String key, Supplier<CompletableFuture<CacheEntry>> compute) {
     Optional<CacheEntry> stored = read(key);
     if (stored.isPresent()) {
       hits.incrementAndGet();
       return CompletableFuture.completedFuture(new Answer(stored.get(), true));
+    }
+    try {
+      // Refuse before computing: a value the store cannot keep would be computed for nothing.
+      store.checkWritable();
+    } catch (StoreUnwritableException e) {
+      return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<CacheEntry> flight = new CompletableFuture<>();
     CompletableFuture<CacheEntry> existing = inFlight.putIfAbsent(key, flight);

@@ -1,5 +1,6 @@
 package dev.knas.scoring.server;
 
+import dev.knas.scoring.cache.StoreException;
 import dev.knas.scoring.data.DatasetException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -35,6 +36,8 @@ final class StatusMapping {
       status = e.getStatus();
     } else if (error instanceof DatasetException e) {
       status = Status.FAILED_PRECONDITION.withDescription("options.dataset: " + e.getMessage());
+    } else if (error instanceof StoreException e) {
+      status = StoreStatus.of(method, e);
     } else if (error instanceof IllegalArgumentException e) {
       status = Status.INVALID_ARGUMENT.withDescription(e.getMessage());
     } else {
