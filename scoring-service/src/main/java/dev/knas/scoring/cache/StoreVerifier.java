@@ -45,6 +45,10 @@ import org.rocksdb.WALRecoveryMode;
  */
 public final class StoreVerifier {
 
+  static {
+    RocksDB.loadLibrary();
+  }
+
   /** How RocksDB logs a damaged write-ahead log while it replays past the damage. */
   private static final Pattern DROPPED = Pattern.compile("(\\S+\\.log): dropping (\\d+) bytes; (.+)");
 
