@@ -86,7 +86,8 @@ public final class StoreVerifier {
       RocksDBException tolerant = read(dir, WALRecoveryMode.SkipAnyCorruptedRecords, findings, tolerantWarnings);
       int damagedLogs = findings.damagedLogs(tolerantWarnings.lines, strictWarnings.lines);
       if (tolerant != null) {
-        findings.file("MANIFEST", tolerant.getMessage(), "the store does not open; its write-ahead logs are unread");
+        findings.file("CURRENT/MANIFEST", tolerant.getMessage(),
+            "the store does not open; its table files are read one by one, its write-ahead logs not at all");
         tablesInDirectory(dir).forEach(table -> readTable(table, findings));
       } else if (damagedLogs == 0) {
         findings.file("write-ahead log", strict.getMessage(), "the store does not open as it is");
