@@ -106,11 +106,11 @@ public final class ScoringServiceCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--trainings-per-device must be at least 1 and --queue-capacity at least 0");
     }
-    Telemetry telemetry = Telemetry.configure("knas-scoring-service",
-        metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort));
     if (salvage) {
       StoreRepair.repairIfDamaged(storeDir);
     }
+    Telemetry telemetry = Telemetry.configure("knas-scoring-service",
+        metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort));
     ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(bind, port), catalog,
         dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice, telemetry));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
