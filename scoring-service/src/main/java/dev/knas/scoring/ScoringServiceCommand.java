@@ -8,6 +8,8 @@ import dev.knas.scoring.bench.ProxyCostBenchmark;
 import dev.knas.scoring.bench.TrainingEpochBenchmark;
 import dev.knas.scoring.benchmark.BenchmarkTableException;
 import dev.knas.scoring.cache.StoreException;
+import dev.knas.scoring.cache.StoreRepair;
+import dev.knas.scoring.cache.VerifyStoreCommand;
 import dev.knas.scoring.conformance.SelfTestCommand;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ClientLimits;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Option;
     description = "Serves knas.v1.ScoringService (plus gRPC health and reflection) until stopped.",
     subcommands = {SelfTestCommand.class, KernelPathBenchmark.class, CacheHitBenchmark.class,
         TrainingEpochBenchmark.class, KernelComparisonBenchmark.class, ProcessBenchmark.class,
-        ProxyCostBenchmark.class})
+        ProxyCostBenchmark.class, VerifyStoreCommand.class})
 public final class ScoringServiceCommand implements Callable<Integer> {
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",
@@ -82,6 +84,11 @@ public final class ScoringServiceCommand implements Callable<Integer> {
           + " per directory (default: ${DEFAULT-VALUE}).")
   Path storeDir;
 
+  @Option(names = "--salvage", description = "When the store is damaged, rebuild it from its readable entries"
+      + " and serve (the damaged store is moved aside, and the log says what was lost) instead of refusing to"
+      + " start.")
+  boolean salvage;
+
   @Mixin
   DataOptions data;
 
@@ -122,6 +129,9 @@ public final class ScoringServiceCommand implements Callable<Integer> {
           + " --max-training-images must be at least 1, --queue-capacity and --queue-capacity-per-client at least 0");
     }
     ServerTransport serverTransport = transport.transport();
+    if (salvage) {
+      StoreRepair.repairIfDamaged(storeDir);
+    }
     Telemetry telemetry = Telemetry.configure("knas-scoring-service",
         metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort));
     ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(bind, port), catalog,

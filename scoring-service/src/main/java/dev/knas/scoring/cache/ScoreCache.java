@@ -56,14 +56,26 @@ public final class ScoreCache {
 
   /**
    * The entry for {@code key}, from the store, from a computation already under way, or from
-   * {@code compute}, which is called at most once per missing key at a time.
+   * {@code compute}, which is called at most once per missing key at a time. While the store cannot write, a
+   * missing key fails at once with {@link StoreUnwritableException} instead of computing.
    */
   public CompletableFuture<Answer> getOrCompute(String key, Supplier<CompletableFuture<CacheEntry>> compute) {
+    try {
+      return lookUpOrCompute(key, compute);
+    } catch (StoreException e) {
+      // A store that cannot be read fails this answer, like any other failure, instead of the caller.
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private CompletableFuture<Answer> lookUpOrCompute(String key, Supplier<CompletableFuture<CacheEntry>> compute) {
     Optional<CacheEntry> stored = read(key);
     if (stored.isPresent()) {
       hits.incrementAndGet();
       return CompletableFuture.completedFuture(new Answer(stored.get(), true));
     }
+    // Refuse before computing: a value the store cannot keep would be computed for nothing.
+    store.checkWritable();
     CompletableFuture<CacheEntry> flight = new CompletableFuture<>();
     CompletableFuture<CacheEntry> existing = inFlight.putIfAbsent(key, flight);
     if (existing != null) {
@@ -71,7 +83,14 @@ public final class ScoreCache {
       return existing.thenApply(entry -> new Answer(entry, false));
     }
     // A flight for this key may have stored its entry and left between the store read and putIfAbsent.
-    Optional<CacheEntry> late = read(key);
+    Optional<CacheEntry> late;
+    try {
+      late = read(key);
+    } catch (StoreException e) {
+      inFlight.remove(key, flight);
+      flight.completeExceptionally(e);
+      throw e;
+    }
     if (late.isPresent()) {
       inFlight.remove(key, flight);
       flight.complete(late.get());

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -19,7 +20,9 @@ import org.rocksdb.WriteOptions;
 /**
  * Cache entries in an embedded RocksDB: key = the 32 bytes of the entry's SHA-256 key, value = the serialised
  * {@link CacheEntry}. Writes go through the write-ahead log and are synced before they return, so an entry the
- * service has answered with survives {@code kill -9} and a machine crash. RocksDB's lock file makes a second
+ * service has answered with survives {@code kill -9} and a machine crash. Opening checks the whole store first
+ * ({@link StoreVerifier}) and refuses a damaged one; every read verifies checksums. A failed write makes the
+ * store unwritable (see {@link #watchWritability}) until RocksDB recovers. RocksDB's lock file makes a second
  * process on the same directory fail at open.
  */
 public final class ScoreStore implements AutoCloseable {
@@ -29,21 +32,25 @@ public final class ScoreStore implements AutoCloseable {
   }
 
   private final Path path;
+  private final Writability writability;
   private final Options options;
   private final RocksDB db;
+  private final ReadOptions verifiedReads = StoreOptions.verifiedReads();
   private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
   private final AtomicLong entries;
 
-  private ScoreStore(Path path, Options options, RocksDB db, long entries) {
+  private ScoreStore(Path path, Writability writability, Options options, RocksDB db, long entries) {
     this.path = path;
+    this.writability = writability;
     this.options = options;
     this.db = db;
     this.entries = new AtomicLong(entries);
   }
 
   /**
-   * Opens (creating if needed) the store in {@code dir}.
+   * Opens (creating if needed) the store in {@code dir}, after checking every entry of an existing one.
    *
+   * @throws StoreDamagedException with the check's report when the store is damaged
    * @throws StoreException naming the directory when it cannot be created, is locked by another process, or is
    *     not a readable RocksDB database
    */
@@ -54,18 +61,23 @@ public final class ScoreStore implements AutoCloseable {
     } catch (IOException e) {
       throw new StoreException("cannot create the score store directory " + path + ": " + e, e);
     }
-    Options options = new Options().setCreateIfMissing(true).setParanoidChecks(true);
-    try {
-      RocksDB db = RocksDB.open(options, path.toString());
-      long count = 0;
-      try (RocksIterator it = db.newIterator()) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          count++;
-        }
+    long sound = 0;
+    if (StoreVerifier.isStore(path)) {
+      StoreReport report = StoreVerifier.verify(path);
+      if (!report.clean()) {
+        throw new StoreDamagedException(report);
       }
-      return new ScoreStore(path, options, db, count);
+      sound = report.sound();
+    }
+    StoreLock.heldByRocksDb(path);
+    Writability writability = new Writability(path);
+    Options options = StoreOptions.serving(writability);
+    try {
+      return new ScoreStore(path, writability, options, RocksDB.open(options, path.toString()), sound);
     } catch (RocksDBException e) {
+      StoreLock.released(path);
       options.close();
+      writability.close();
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
       if (reason.contains("lock")) {
         throw new StoreException("the score store " + path + " is in use by another process (RocksDB lock: "
@@ -81,25 +93,50 @@ public final class ScoreStore implements AutoCloseable {
 
   public Optional<CacheEntry> get(String key) {
     try {
-      byte[] value = db.get(bytes(key));
+      byte[] value = db.get(verifiedReads, bytes(key));
       return value == null ? Optional.empty() : Optional.of(CacheEntry.parseFrom(value));
-    } catch (RocksDBException | InvalidProtocolBufferException e) {
-      throw new StoreException("cannot read entry " + key + " of the score store " + path + ": " + e, e);
+    } catch (RocksDBException e) {
+      throw readFailure("entry " + key, e);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreDamagedException("entry " + key + " of the score store " + path + " does not parse: " + e,
+          "its value does not parse", e);
     }
   }
 
-  /** Stores {@code entry} under its key, durably, before returning. */
+  /**
+   * Stores {@code entry} under its key, durably, before returning.
+   *
+   * @throws StoreUnwritableException when the store cannot write (it stays so until RocksDB recovers)
+   */
   public void put(CacheEntry entry) {
     byte[] key = bytes(entry.getKey());
+    boolean fresh;
     try {
-      boolean fresh = db.get(key) == null;
-      db.put(syncedWrites, key, entry.toByteArray());
-      if (fresh) {
-        entries.incrementAndGet();
-      }
+      fresh = db.get(verifiedReads, key) == null;
     } catch (RocksDBException e) {
-      throw new StoreException("cannot write entry " + entry.getKey() + " to the score store " + path + ": " + e, e);
+      throw readFailure("entry " + entry.getKey(), e);
     }
+    try {
+      db.put(syncedWrites, key, entry.toByteArray());
+    } catch (RocksDBException e) {
+      throw writability.failed(e);
+    }
+    if (fresh) {
+      entries.incrementAndGet();
+    }
+  }
+
+  /** @throws StoreUnwritableException while the store cannot write, so work whose result it must store waits */
+  public void checkWritable() {
+    writability.check();
+  }
+
+  /**
+   * Tells {@code watcher} whether the store can write, now and at every change. Changes come from RocksDB's
+   * threads and from failed writes.
+   */
+  public void watchWritability(Writability.Watcher watcher) {
+    writability.watch(watcher);
   }
 
   public long entries() {
@@ -117,20 +154,36 @@ public final class ScoreStore implements AutoCloseable {
 
   /** Every entry in key order. */
   public void forEach(Consumer<CacheEntry> action) {
-    try (RocksIterator it = db.newIterator()) {
+    try (ReadOptions scan = StoreOptions.verifiedScan(); RocksIterator it = db.newIterator(scan)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         action.accept(CacheEntry.parseFrom(it.value()));
       }
+      it.status();
+    } catch (RocksDBException e) {
+      throw readFailure("entries", e);
     } catch (InvalidProtocolBufferException e) {
-      throw new StoreException("corrupt entry in the score store " + path + ": " + e, e);
+      throw new StoreDamagedException("an entry of the score store " + path + " does not parse: " + e,
+          "its value does not parse", e);
     }
   }
 
   @Override
   public void close() {
+    verifiedReads.close();
     syncedWrites.close();
     db.close();
     options.close();
+    writability.close();
+    StoreLock.released(path);
+  }
+
+  /** A failed read: damaged data, or the disk failing. */
+  private StoreException readFailure(String what, RocksDBException e) {
+    String message = "cannot read " + what + " of the score store " + path + ": " + e.getMessage();
+    if (RocksErrors.isCorruption(e)) {
+      return new StoreDamagedException(message, RocksErrors.reason(e), e);
+    }
+    return new StoreException(message, "score store cannot read: " + RocksErrors.reason(e), e);
   }
 
   private static byte[] bytes(String key) {

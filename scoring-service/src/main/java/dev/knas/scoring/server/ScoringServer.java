@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scoring service over gRPC/Netty: knas.v1.ScoringService, grpc.health.v1.Health (SERVING once started,
- * NOT_SERVING while shutting down) and server reflection (unless turned off), over the {@link ServerTransport}.
+ * NOT_SERVING while shutting down, and for knas.v1.ScoringService while the score store cannot write) and server
+ * reflection (unless turned off), over the {@link ServerTransport}.
  */
 public final class ScoringServer implements AutoCloseable {
 
@@ -126,7 +127,9 @@ public final class ScoringServer implements AutoCloseable {
     }
     ScoringServer started = new ScoringServer(server, queue, health, store);
     health.setStatus("", ServingStatus.SERVING);
-    health.setStatus(ScoringServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    // The scoring service serves while its store can keep what it computes.
+    store.watchWritability((writable, problem) -> health.setStatus(ScoringServiceGrpc.SERVICE_NAME,
+        writable ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
     log.info("scoring service listening on {}:{} (default dataset {}, engine {}, {} GPU(s), score store {} with"
         + " {} entries, {})", config.address().getHostString(), server.getPort(), config.defaultDataset(),
         engineName, engine.getGpuCount(), store.path(), store.entries(), config.benchmarkTable()

@@ -1,5 +1,6 @@
 package dev.knas.scoring.server;
 
+import dev.knas.scoring.cache.StoreException;
 import dev.knas.scoring.data.DatasetException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -41,6 +42,8 @@ final class StatusMapping {
     } else if (error instanceof DatasetException e) {
       log.warn("{}: data set unavailable: {}", method, StatusText.description(e.getMessage()));
       status = Status.FAILED_PRECONDITION.withDescription(DATASET_UNAVAILABLE);
+    } else if (error instanceof StoreException e) {
+      status = StoreStatus.of(method, e);
     } else {
       // A fault of the service: the client gets a reference to the log line, not the exception's class or
       // message (which can name files and internals of the service's machine).

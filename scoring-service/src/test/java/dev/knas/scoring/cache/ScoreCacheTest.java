@@ -2,6 +2,7 @@ package dev.knas.scoring.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,23 @@ class ScoreCacheTest {
           () -> CompletableFuture.completedFuture(value)).get();
       assertEquals(4.0, retried.entry().getValue());
       assertEquals(1, store.entries());
+    }
+  }
+
+  @Test
+  void aStoreThatCannotBeReadFailsTheAnswerAndComputesNothing() throws Exception {
+    List<CacheEntry> entries = StoreFiles.entries("damaged-", 60);
+    StoreFiles.writeTables(dir, entries);
+    String first = entries.stream().map(CacheEntry::getKey).sorted().findFirst().orElseThrow();
+    try (ScoreStore store = ScoreStore.open(dir)) {
+      StoreFiles.garble(StoreFiles.files(dir, ".sst").get(0), 0, 64);
+      ScoreCache cache = new ScoreCache(store);
+      CompletableFuture<ScoreCache.Answer> answer = cache.getOrCompute(first, () -> {
+        throw new AssertionError("nothing is computed for a key the store cannot read");
+      });
+      ExecutionException e = assertThrows(ExecutionException.class, answer::get);
+      assertInstanceOf(StoreDamagedException.class, e.getCause());
+      assertEquals(0, cache.stats().getMisses());
     }
   }
 }

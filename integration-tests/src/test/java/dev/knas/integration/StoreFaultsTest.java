@@ -1,0 +1,217 @@
+package dev.knas.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.knas.scoring.cache.SmallDisk;
+import dev.knas.scoring.cache.StoreFiles;
+import dev.knas.v1.Architecture;
+import dev.knas.v1.CacheEntry;
+import dev.knas.v1.CacheStats;
+import dev.knas.v1.ExportCacheRequest;
+import dev.knas.v1.Fidelity;
+import dev.knas.v1.GetCacheStatsRequest;
+import dev.knas.v1.LookupScoreRequest;
+import dev.knas.v1.ScoreArchitectureRequest;
+import dev.knas.v1.ScoreArchitectureResponse;
+import dev.knas.v1.ScoreCacheServiceGrpc;
+import dev.knas.v1.ScoringServiceGrpc;
+import dev.knas.v1.ZeroCostOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults injected into the score store of the real {@code bin/scoring-service}: a garbled table file, a garbled
+ * or cut write-ahead log after kill -9, a full disk (a small tmpfs; skipped where mounting is not permitted).
+ * Nothing acknowledged may be lost silently.
+ */
+class StoreFaultsTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void aGarbledTableRefusesStartUntilSalvagedOrRepaired() throws Exception {
+    Path store = temp.resolve("store");
+    List<CacheEntry> older = StoreFiles.entries("older-", 60);
+    List<CacheEntry> newer = StoreFiles.entries("newer-", 60);
+    StoreFiles.writeTables(store, older, newer);
+    Path table = StoreFiles.files(store, ".sst").get(0);
+    StoreFiles.garble(table, Files.size(table) / 4, 64);
+    String tableName = table.getFileName().toString();
+
+    ScoringServiceProgram.Exit refused = startAndAwaitExit(store);
+    assertEquals(1, refused.code(), refused.output());
+    assertTrue(refused.output().contains(tableName + ": ") && refused.output().contains("of 60 entries unreadable")
+        && refused.output().contains("block checksum mismatch") && refused.output().contains("--salvage"),
+        refused.output());
+    long readable = readableIn(refused.output());
+    assertTrue(readable >= 60 && readable < 120, refused.output());
+
+    ScoringServiceProgram.Exit verified = ScoringServiceProgram.run(logs(), "verify-store", store.toString());
+    assertEquals(1, verified.code(), verified.output());
+    assertTrue(verified.output().contains(tableName) && verified.output().contains("entries readable: " + readable),
+        verified.output());
+
+    Path copy = temp.resolve("copy");
+    StoreFiles.copyCrashImage(store, copy);
+    ScoringServiceProgram.Exit repaired = ScoringServiceProgram.run(logs(), "verify-store", "--repair",
+        copy.toString());
+    assertEquals(0, repaired.code(), repaired.output());
+    assertTrue(repaired.output().contains("clean, " + readable + " entries checked"), repaired.output());
+    assertEquals(0, ScoringServiceProgram.run(logs(), "verify-store", copy.toString()).code());
+    Path aside = siblingStartingWith(copy, "copy.damaged-");
+    assertTrue(Files.exists(aside.resolve(tableName)) && Files.exists(aside.resolve("damaged-entries.jsonl")),
+        "the damaged store is kept aside whole");
+
+    try (ScoringServiceProgram salvaged = ScoringServiceProgram.start(logs(), store, "--salvage")) {
+      ManagedChannel channel = salvaged.awaitServing();
+      assertTrue(salvaged.output().contains(tableName) && salvaged.output().contains("Rebuilt the score store"),
+          salvaged.output());
+      ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
+      assertEquals(readable, cache.getCacheStats(GetCacheStatsRequest.getDefaultInstance()).getEntries());
+      long exported = 0;
+      for (Iterator<CacheEntry> it = cache.exportCache(ExportCacheRequest.getDefaultInstance()); it.hasNext();
+          it.next()) {
+        exported++;
+      }
+      assertEquals(readable, exported, "the export checks its scan");
+      for (CacheEntry entry : newer) {
+        assertEquals(entry, cache.lookupScore(LookupScoreRequest.newBuilder().setKey(entry.getKey()).build())
+            .getEntry(), "the undamaged table is served whole");
+      }
+    }
+  }
+
+  @Test
+  void aDamagedWriteAheadLogAfterKillMinus9RefusesStartNamingIt() throws Exception {
+    Path store = temp.resolve("store");
+    int acknowledged = 6;
+    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
+      ScoringServiceGrpc.ScoringServiceBlockingStub scoring = scoring(service.awaitServing());
+      for (int i = 1; i <= acknowledged; i++) {
+        assertFalse(scoring.scoreArchitecture(params(i)).getCache().getHit());
+      }
+      ScoringServiceProgram.Exit busy = ScoringServiceProgram.run(logs(), "verify-store", store.toString());
+      assertEquals(2, busy.code(), busy.output());
+      assertTrue(busy.output().contains("is in use by another process"), busy.output());
+      service.kill();
+    }
+    Path garbled = temp.resolve("garbled");
+    Path cut = temp.resolve("cut");
+    StoreFiles.copyCrashImage(store, garbled);
+    StoreFiles.copyCrashImage(store, cut);
+    Path log = StoreFiles.files(garbled, ".log").get(0);
+    String logName = log.getFileName().toString();
+    StoreFiles.garble(log, Files.size(log) / 2, 64);
+    StoreFiles.cut(cut.resolve(logName), 20);
+
+    for (Path damaged : List.of(garbled, cut)) {
+      ScoringServiceProgram.Exit refused = startAndAwaitExit(damaged);
+      assertEquals(1, refused.code(), refused.output());
+      assertTrue(refused.output().contains(logName + ": ") && refused.output().contains("bytes unreadable"),
+          refused.output());
+      assertTrue(readableIn(refused.output()) < acknowledged, refused.output());
+    }
+
+    try (ScoringServiceProgram intact = ScoringServiceProgram.start(logs(), store)) {
+      ManagedChannel channel = intact.awaitServing();
+      assertEquals(acknowledged, ScoreCacheServiceGrpc.newBlockingStub(channel)
+          .getCacheStats(GetCacheStatsRequest.getDefaultInstance()).getEntries(), "kill -9 itself loses nothing");
+      for (int i = 1; i <= acknowledged; i++) {
+        assertTrue(scoring(channel).scoreArchitecture(params(i)).getCache().getHit());
+      }
+    }
+  }
+
+  @Test
+  void aFullDiskTurnsNotServingAndRefusesEarlyUntilSpaceIsFreed() throws Exception {
+    try (SmallDisk disk = SmallDisk.mount(temp.resolve("disk"), 16);
+        ScoringServiceProgram service = ScoringServiceProgram.start(logs(), disk.path().resolve("store"))) {
+      ManagedChannel channel = service.awaitServing();
+      ScoringServiceGrpc.ScoringServiceBlockingStub scoring = scoring(channel);
+      ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
+      assertEquals(ServingStatus.SERVING, health(channel));
+      Path filler = disk.fill();
+
+      StatusRuntimeException failed = assertThrows(StatusRuntimeException.class,
+          () -> scoring.scoreArchitecture(params(1)));
+      assertEquals(Status.Code.UNAVAILABLE, failed.getStatus().getCode());
+      assertEquals("score store cannot write: no space left on device", failed.getStatus().getDescription());
+      assertEquals(ServingStatus.NOT_SERVING, health(channel));
+
+      long misses = cache.getCacheStats(GetCacheStatsRequest.getDefaultInstance()).getMisses();
+      StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+          () -> scoring.scoreArchitecture(params(2)));
+      assertEquals(failed.getStatus().getCode(), refused.getStatus().getCode());
+      assertEquals(failed.getStatus().getDescription(), refused.getStatus().getDescription());
+      CacheStats stats = cache.getCacheStats(GetCacheStatsRequest.getDefaultInstance());
+      assertEquals(misses, stats.getMisses(), "refused before computing");
+      assertFalse(cache.lookupScore(LookupScoreRequest.newBuilder().setRequest(params(2)).build()).getFound(),
+          "reads still answer");
+
+      Files.delete(filler);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (health(channel) != ServingStatus.SERVING) {
+        assertTrue(System.nanoTime() < deadline, "SERVING again after space is freed: " + service.output());
+        Thread.sleep(200);
+      }
+      assertFalse(scoring.scoreArchitecture(params(2)).getCache().getHit());
+      assertTrue(scoring.scoreArchitecture(params(2)).getCache().getHit(), "stored after recovery");
+      assertTrue(service.output().contains("can write again"), service.output());
+    }
+  }
+
+  /** The zero-cost parameter count of NAS-Bench-201 architecture {@code index}: a cheap cached computation. */
+  private static ScoreArchitectureRequest params(int index) {
+    return ScoreArchitectureRequest.newBuilder().setArchitecture(Architecture.newBuilder().setNb201Index(index))
+        .setFidelity(Fidelity.FIDELITY_ZERO_COST).setZeroCost(ZeroCostOptions.newBuilder().addProxies("params"))
+        .build();
+  }
+
+  private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring(ManagedChannel channel) {
+    return ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.MINUTES);
+  }
+
+  private static ServingStatus health(ManagedChannel channel) {
+    return HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder()
+        .setService(ScoringServiceGrpc.SERVICE_NAME).build()).getStatus();
+  }
+
+  private ScoringServiceProgram.Exit startAndAwaitExit(Path store) throws Exception {
+    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
+      return service.awaitExit();
+    }
+  }
+
+  /** The count of sound entries a report printed. */
+  private static long readableIn(String report) {
+    String marker = "entries readable: ";
+    int at = report.indexOf(marker) + marker.length();
+    return Long.parseLong(report.substring(at, report.indexOf(' ', at)));
+  }
+
+  private static Path siblingStartingWith(Path dir, String prefix) throws Exception {
+    try (Stream<Path> siblings = Files.list(dir.getParent())) {
+      return siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+    }
+  }
+
+  private Path logs() {
+    return temp.resolve("logs");
+  }
+}
