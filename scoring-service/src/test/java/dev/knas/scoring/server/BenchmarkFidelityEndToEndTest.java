@@ -148,8 +148,8 @@ class BenchmarkFidelityEndToEndTest {
         StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
             () -> stub.scoreArchitecture(request(Architecture.newBuilder().setNb201Index(2), "")));
         assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
-        assertTrue(missing.getStatus().getDescription().contains("index 2 is not in the benchmark table"),
-            missing.getMessage());
+        assertTrue(missing.getStatus().getDescription()
+            .contains("index 2 is not in this service's benchmark table partial.csv"), missing.getMessage());
       } finally {
         local.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
