@@ -12,7 +12,7 @@ from knas_client import KnasClient
 
 ARCHITECTURES = [
     1,                                                                   # an index
-    6111,                                                                # CIFAR-10's best cell
+    6111,                                                                # the best CIFAR-10 test accuracy
     "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|",  # a string
     ["avg_pool_3x3", "none", "skip_connect", "none", "none", "nor_conv_1x1"],  # six ops, edge by edge
 ]
