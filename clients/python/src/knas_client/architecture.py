@@ -42,7 +42,7 @@ def nb201_string(operations: Sequence[str]) -> str:
     if len(operations) != len(EDGES):
         raise ValueError(f"a cell has {len(EDGES)} edges, not {len(operations)}")
     for name in operations:
-        operation_number(name)
+        operation_number(name)  # refuses an unknown op name
     nodes = ("|".join(f"{name}~{edge[-1]}" for name, edge in zip(operations, EDGES) if edge[0] == node)
              for node in "123")
     return "|" + "|+|".join(nodes) + "|"

@@ -20,10 +20,10 @@ from knas_client.results import Fidelity, TrainingProgress, TrainingResult
 
 LOG_SCALED_METRICS: frozenset[str] = frozenset({"mgm", "grad_norm", "snip", "params", "flops"})
 """Metrics whose values span orders of magnitude across the space (on CIFAR-10 with n = 50, MGM is 0.58 for index
-1 and 1059 for the all-nor_conv_3x3 cell 1462), which Nb201Objective returns as natural logarithms by default. synflow, naswot, zico and jacov are already
-logarithms as the service reports them, and accuracies are percentages, so they are returned as they are. TPE,
-Optuna's default sampler, only uses the order of the values; the log matters for samplers that model the value
-itself (GP, CMA-ES), for pruning by value and for plots."""
+1 and 1059 for the all-nor_conv_3x3 cell 1462), which Nb201Objective returns as natural logarithms by default.
+synflow, naswot, zico and jacov are already logarithms as the service reports them, and accuracies are
+percentages, so they are returned as they are. TPE, Optuna's default sampler, only uses the order of the values;
+the log matters for samplers that model the value itself (GP, CMA-ES), for pruning by value and for plots."""
 
 
 def suggest_architecture(trial: optuna.Trial) -> tuple[str, ...]:
