@@ -35,9 +35,13 @@ public record ClientTransport(boolean tls, Optional<PemFile> trustedCa, Optional
     }
   }
 
-  /** A channel builder for {@code target} (host:port or a gRPC target URI) with these credentials. */
+  /**
+   * A channel builder for {@code target} (host:port or a gRPC target URI) with these credentials and the
+   * contract's service config: the retries and timeouts every client of the service uses, in every language.
+   */
   public ManagedChannelBuilder<?> channelBuilder(String target) {
-    return Grpc.newChannelBuilder(target, credentials());
+    return Grpc.newChannelBuilder(target, credentials()).defaultServiceConfig(ServiceConfig.DEFAULT)
+        .enableRetry();
   }
 
   private ChannelCredentials credentials() {
