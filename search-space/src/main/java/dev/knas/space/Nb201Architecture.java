@@ -51,34 +51,37 @@ public record Nb201Architecture(List<Operation> ops) {
     if (nodes.length != NODES - 1) {
       throw new IllegalArgumentException(
           "architecture string must have " + (NODES - 1) + " nodes separated by '+', found " + nodes.length
-              + " in '" + trimmed + "'");
+              + " in " + InputExcerpt.quoted(trimmed));
     }
     Operation[] ops = new Operation[Edge.CANONICAL_ORDER.size()];
     for (int target = 1; target < NODES; target++) {
       String node = nodes[target - 1];
       if (!node.startsWith("|") || !node.endsWith("|") || node.length() < 2) {
-        throw new IllegalArgumentException("node " + target + " '" + node + "' must be written |op~j|...|");
+        throw new IllegalArgumentException("node " + target + " " + InputExcerpt.quoted(node)
+            + " must be written |op~j|...|");
       }
       String[] edges = node.substring(1, node.length() - 1).split("\\|", -1);
       if (edges.length != target) {
         throw new IllegalArgumentException(
-            "node " + target + " '" + node + "' must have " + target + " incoming edge(s), found " + edges.length);
+            "node " + target + " " + InputExcerpt.quoted(node) + " must have " + target + " incoming edge(s), found "
+                + edges.length);
       }
       for (String edge : edges) {
         int tilde = edge.lastIndexOf('~');
         if (tilde < 0) {
-          throw new IllegalArgumentException("edge '" + edge + "' of node " + target + " must be written op~j");
+          throw new IllegalArgumentException("edge " + InputExcerpt.quoted(edge) + " of node " + target
+              + " must be written op~j");
         }
-        int source;
-        try {
-          source = Integer.parseInt(edge.substring(tilde + 1));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(
-              "edge '" + edge + "' of node " + target + " has a non-numeric source node");
+        String sourceText = edge.substring(tilde + 1);
+        // One ASCII digit: parseInt alone would also take "-0", "00" and other scripts' digits.
+        if (!sourceText.matches("[0-9]")) {
+          throw new IllegalArgumentException("edge " + InputExcerpt.quoted(edge) + " of node " + target
+              + " must name its source node 0.." + (target - 1) + " after '~'");
         }
-        if (source < 0 || source >= target) {
-          throw new IllegalArgumentException(
-              "edge '" + edge + "' of node " + target + " has source " + source + ", must be 0.." + (target - 1));
+        int source = sourceText.charAt(0) - '0';
+        if (source >= target) {
+          throw new IllegalArgumentException("edge " + InputExcerpt.quoted(edge) + " of node " + target
+              + " has source " + source + ", must be 0.." + (target - 1));
         }
         int slot = Edge.CANONICAL_ORDER.indexOf(new Edge(target, source));
         if (ops[slot] != null) {
@@ -97,11 +100,12 @@ public record Nb201Architecture(List<Operation> ops) {
   /** What a person types: a benchmark index (digits only) or a benchmark string. */
   public static Nb201Architecture fromIndexOrString(String text) {
     String t = text.strip();
-    if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+    if (!t.isEmpty() && t.chars().allMatch(c -> c >= '0' && c <= '9')) {
       try {
         return fromIndex(Integer.parseInt(t));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("NAS-Bench-201 index " + t + " is out of range 0.." + (COUNT - 1));
+        throw new IllegalArgumentException("NAS-Bench-201 index " + InputExcerpt.of(t, InputExcerpt.QUOTE)
+            + " is out of range 0.." + (COUNT - 1));
       }
     }
     return parse(t);

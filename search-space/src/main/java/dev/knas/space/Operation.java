@@ -44,7 +44,7 @@ public enum Operation {
       }
     }
     throw new IllegalArgumentException(
-        "unknown operation '" + name + "'; known: " + knownNames());
+        "unknown operation " + InputExcerpt.quoted(name) + "; known: " + knownNames());
   }
 
   static String knownNames() {
