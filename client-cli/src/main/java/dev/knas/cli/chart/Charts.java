@@ -17,8 +17,10 @@ public final class Charts {
   /** Size of every chart, in pixels. */
   public static final int WIDTH = 1000;
   public static final int HEIGHT = 600;
+  /** The ten colours of matplotlib's tab10, so up to ten strategies get a colour each. */
   private static final List<Color> COLORS = List.of(new Color(31, 119, 180), new Color(214, 39, 40),
-      new Color(44, 160, 44), new Color(148, 103, 189), new Color(255, 127, 14));
+      new Color(44, 160, 44), new Color(148, 103, 189), new Color(255, 127, 14), new Color(140, 86, 75),
+      new Color(227, 119, 194), new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207));
 
   /** One line of a chart: the mean over runs, with the spread (one standard deviation) as a band around it. */
   public record Band(String name, double[] x, double[] mean, double[] spread) {}
