@@ -113,6 +113,13 @@ public final class ScoringServiceCommand implements Callable<Integer> {
     System.exit(cli.execute(args));
   }
 
+  private void atLeast(String option, long value, long minimum) {
+    if (value < minimum) {
+      throw new CommandLine.ParameterException(new CommandLine(this), option + " must be at least " + minimum
+          + ", not " + value);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     DatasetCatalog catalog = data.catalog();
@@ -124,10 +131,10 @@ public final class ScoringServiceCommand implements Callable<Integer> {
           "--default-dataset: unknown dataset '" + dataset + "'; known: auto, "
               + String.join(", ", DatasetCatalog.NAMES));
     }
-    if (trainingsPerDevice < 1 || queueCapacity < 0 || queueCapacityPerClient < 0 || maxTrainingImages < 1) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--trainings-per-device and"
-          + " --max-training-images must be at least 1, --queue-capacity and --queue-capacity-per-client at least 0");
-    }
+    atLeast("--trainings-per-device", trainingsPerDevice, 1);
+    atLeast("--max-training-images", maxTrainingImages, 1);
+    atLeast("--queue-capacity", queueCapacity, 0);
+    atLeast("--queue-capacity-per-client", queueCapacityPerClient, 0);
     ServerTransport serverTransport = transport.transport();
     if (salvage) {
       StoreRepair.repairIfDamaged(storeDir);
