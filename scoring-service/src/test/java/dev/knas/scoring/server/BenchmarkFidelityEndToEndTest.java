@@ -37,8 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The benchmark fidelity through the real server, with NAS-Bench-201's table from ../shared/data/nb201. */
 class BenchmarkFidelityEndToEndTest {
 
-  private static ScoringServer server;
-  private static ManagedChannel channel;
+  private static LoopbackService service;
   private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
 
   @TempDir
@@ -47,20 +46,16 @@ class BenchmarkFidelityEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     Path table = TestData.root().resolve("nb201/nb201_accuracy.csv");
-    server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
+    service = LoopbackService.start(new ScoringServer.Config(LoopbackService.anyPort(),
         new DatasetCatalog(Optional.of(TestData.root()), Optional.empty(), Optional.empty()), "cifar10", 8, store,
         Optional.of(BenchmarkTable.load(table)), 1));
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-    scoring = ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.MINUTES);
+    scoring = ScoringServiceGrpc.newBlockingStub(service.channel()).withDeadlineAfter(1, TimeUnit.MINUTES);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (server != null) {
-      server.close();
+    if (service != null) {
+      service.close();
     }
   }
 
@@ -125,7 +120,7 @@ class BenchmarkFidelityEndToEndTest {
     assertTrue(unknown.getStatus().getDescription().contains("cifar10, cifar100, imagenet16-120"),
         unknown.getMessage());
     StatusRuntimeException notCached = assertThrows(StatusRuntimeException.class,
-        () -> ScoreCacheServiceGrpc.newBlockingStub(channel).lookupScore(LookupScoreRequest.newBuilder()
+        () -> ScoreCacheServiceGrpc.newBlockingStub(service.channel()).lookupScore(LookupScoreRequest.newBuilder()
             .setRequest(request(Architecture.newBuilder().setNb201Index(1), "")).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, notCached.getStatus().getCode());
     assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,

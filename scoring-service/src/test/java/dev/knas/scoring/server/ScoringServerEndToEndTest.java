@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.knas.scoring.TestData;
-import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.space.CanonicalForm;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.v1.Architecture;
@@ -41,13 +39,11 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -58,8 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real server on an ephemeral loopback port, the real Netty channel, CIFAR-10 from ../shared/data. */
 class ScoringServerEndToEndTest {
 
-  private static ScoringServer server;
-  private static ManagedChannel channel;
+  private static LoopbackService service;
   private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
 
   @TempDir
@@ -67,20 +62,15 @@ class ScoringServerEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    DatasetCatalog catalog = new DatasetCatalog(Optional.of(TestData.root()), Optional.empty(), Optional.empty());
-    server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0), catalog,
-        "cifar10", 8, store));
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    service = LoopbackService.onSharedCifar10(store);
+    ManagedChannel channel = service.channel();
     scoring = ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (server != null) {
-      server.close();
+    if (service != null) {
+      service.close();
     }
   }
 
@@ -245,7 +235,7 @@ class ScoringServerEndToEndTest {
     assertEquals("|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|",
         equivalent.getArchitecture().getNb201String());
 
-    ManagedChannel other = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+    ManagedChannel other = NettyChannelBuilder.forAddress("127.0.0.1", service.server().port()).usePlaintext()
         .userAgent("another-client/9.9").build();
     try {
       ScoreArchitectureResponse otherClient = ScoringServiceGrpc.newBlockingStub(other)
@@ -270,7 +260,7 @@ class ScoringServerEndToEndTest {
 
   @Test
   void concurrentIdenticalRequestsComputeOnce() throws Exception {
-    ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
+    ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache = ScoreCacheServiceGrpc.newBlockingStub(service.channel());
     CacheStats before = cache.getCacheStats(GetCacheStatsRequest.getDefaultInstance());
     ScoreArchitectureRequest request = ScoreArchitectureRequest.newBuilder()
         .setArchitecture(Architecture.newBuilder().setNb201Index(77))
@@ -296,7 +286,7 @@ class ScoringServerEndToEndTest {
     ScoreArchitectureRequest request = ScoreArchitectureRequest.newBuilder()
         .setArchitecture(Architecture.newBuilder().setNb201Index(9))
         .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(4)).build();
-    ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
+    ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache = ScoreCacheServiceGrpc.newBlockingStub(service.channel());
     LookupScoreResponse before = cache.lookupScore(LookupScoreRequest.newBuilder().setRequest(request).build());
     assertEquals(false, before.getFound());
     ScoreArchitectureResponse scored = scoring.scoreArchitecture(request);
@@ -322,7 +312,7 @@ class ScoringServerEndToEndTest {
 
   @Test
   void healthReportsServing() {
-    HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+    HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(service.channel());
     assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
     assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder()
         .setService(ScoringServiceGrpc.SERVICE_NAME).build()).getStatus());
@@ -331,7 +321,7 @@ class ScoringServerEndToEndTest {
   @Test
   void reflectionListsTheScoringService() throws Exception {
     CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+    StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(service.channel()).serverReflectionInfo(
         new StreamObserver<>() {
           @Override
           public void onNext(ServerReflectionResponse value) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.knas.scoring.TestData;
-import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.Augmentation;
 import dev.knas.v1.ComputeGradientKernelRequest;
@@ -26,15 +24,12 @@ import dev.knas.v1.TrainingProgress;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -50,8 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShortTrainingEndToEndTest {
 
-  private static ScoringServer server;
-  private static ManagedChannel channel;
+  private static LoopbackService service;
   private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
   private static ScoringServiceGrpc.ScoringServiceStub async;
   private static ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache;
@@ -61,10 +55,8 @@ class ShortTrainingEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    DatasetCatalog catalog = new DatasetCatalog(Optional.of(TestData.root()), Optional.empty(), Optional.empty());
-    server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0), catalog,
-        "cifar10", 8, store));
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    service = LoopbackService.onSharedCifar10(store);
+    ManagedChannel channel = service.channel();
     scoring = ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.MINUTES);
     async = ScoringServiceGrpc.newStub(channel);
     cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
@@ -72,11 +64,8 @@ class ShortTrainingEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (server != null) {
-      server.close();
+    if (service != null) {
+      service.close();
     }
   }
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.knas.scoring.TestData;
-import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.Fidelity;
@@ -24,15 +22,12 @@ import dev.knas.v1.ZeroCostOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -48,8 +43,7 @@ class ZeroCostEndToEndTest {
   /** Every edge `none`: the output depends on no weight. */
   private static final String EMPTY = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
 
-  private static ScoringServer server;
-  private static ManagedChannel channel;
+  private static LoopbackService service;
   private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
   private static ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache;
 
@@ -58,21 +52,16 @@ class ZeroCostEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    DatasetCatalog catalog = new DatasetCatalog(Optional.of(TestData.root()), Optional.empty(), Optional.empty());
-    server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0), catalog,
-        "cifar10", 8, store));
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    service = LoopbackService.onSharedCifar10(store);
+    ManagedChannel channel = service.channel();
     scoring = ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
     cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (server != null) {
-      server.close();
+    if (service != null) {
+      service.close();
     }
   }
 
