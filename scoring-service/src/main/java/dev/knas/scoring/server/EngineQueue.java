@@ -35,11 +35,6 @@ final class EngineQueue implements AutoCloseable {
   private boolean closed;
   private final Thread worker;
 
-  /** With each client allowed half the capacity (at least a batch call's in-flight entries). */
-  EngineQueue(int capacity, DoubleConsumer waitSeconds) {
-    this(capacity, defaultPerClient(capacity), waitSeconds);
-  }
-
   /**
    * @param perClient new pieces one client may have waiting
    * @param waitSeconds told how long each piece of work waited before it started

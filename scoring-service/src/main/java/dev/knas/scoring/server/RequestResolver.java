@@ -37,16 +37,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns request messages into validated computations, filling in every default. Each refusal is a
  * {@link RequestException} naming the request field and the reason.
  */
 final class RequestResolver {
-
-  private static final Logger log = LoggerFactory.getLogger(RequestResolver.class);
 
   static final int DEFAULT_SAMPLES = 50;
   /** Largest n for MGM alone: the batched path runs in chunks, so this bounds time, not memory. */
@@ -469,8 +465,7 @@ final class RequestResolver {
 
   /** A data set the service cannot read: the client is told so, the log names the file and the damage. */
   private static RequestException unavailable(DatasetException e) {
-    log.warn("data set unavailable: {}", StatusText.description(e.getMessage()));
-    return new RequestException(Status.FAILED_PRECONDITION.withDescription(StatusMapping.DATASET_UNAVAILABLE));
+    return new RequestException(StatusMapping.datasetUnavailable("request resolution", e));
   }
 
   private Device device(String name) {

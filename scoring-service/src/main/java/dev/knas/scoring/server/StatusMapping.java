@@ -18,11 +18,14 @@ final class StatusMapping {
 
   private static final Logger log = LoggerFactory.getLogger(StatusMapping.class);
 
-  /** What a client learns of a data set the service cannot read; the log has the file and the reason. */
-  static final String DATASET_UNAVAILABLE = "options.dataset: the data set cannot be read on this service (its"
-      + " files are missing or damaged; the service's log says which)";
-
   private StatusMapping() {}
+
+  /** What a client learns of a data set the service cannot read; the log has the file and the reason. */
+  static Status datasetUnavailable(String method, DatasetException e) {
+    log.warn("{}: data set unavailable: {}", method, StatusText.description(e.getMessage()));
+    return Status.FAILED_PRECONDITION.withDescription("options.dataset: the data set cannot be read on this service"
+        + " (its files are missing or damaged; the service's log says which)");
+  }
 
   /** Answers {@code out} with the status {@code error} maps to. */
   static void fail(StreamObserver<?> out, String method, Throwable error) {
@@ -40,8 +43,7 @@ final class StatusMapping {
     } else if (error instanceof StatusRuntimeException e) {
       status = e.getStatus();
     } else if (error instanceof DatasetException e) {
-      log.warn("{}: data set unavailable: {}", method, StatusText.description(e.getMessage()));
-      status = Status.FAILED_PRECONDITION.withDescription(DATASET_UNAVAILABLE);
+      status = datasetUnavailable(method, e);
     } else if (error instanceof StoreException e) {
       status = StoreStatus.of(method, e);
     } else {

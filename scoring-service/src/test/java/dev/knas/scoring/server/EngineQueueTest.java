@@ -83,7 +83,7 @@ class EngineQueueTest {
 
   @Test
   void afterCloseNewWorkIsUnavailable() throws Exception {
-    EngineQueue queue = new EngineQueue(4, seconds -> { });
+    EngineQueue queue = new EngineQueue(4, 2, seconds -> { });
     queue.close();
     assertEquals(Status.Code.UNAVAILABLE, refusal(queue.submit(() -> 1)).getStatus().getCode());
   }

@@ -63,11 +63,7 @@ public final class FreeEvolutionCommand extends StrategyCommand {
     if (topK < 1 || topK > screenBudget) {
       throw invalid("--top-k must be in 1..--screen-budget (" + screenBudget + "), got " + topK);
     }
-    try {
-      rank = ScreeningRank.parse(proxy);
-    } catch (IllegalArgumentException e) {
-      throw invalid("--proxy: " + e.getMessage());
-    }
+    rank = screeningRank(proxy);
   }
 
   @Override

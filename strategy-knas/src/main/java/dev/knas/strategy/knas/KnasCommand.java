@@ -49,11 +49,7 @@ public final class KnasCommand extends StrategyCommand {
     if (topK < 1 || topK > candidates) {
       throw invalid("--top-k must be in 1..--candidates (" + candidates + "), got " + topK);
     }
-    try {
-      rank = ScreeningRank.parse(proxy);
-    } catch (IllegalArgumentException e) {
-      throw invalid("--proxy: " + e.getMessage());
-    }
+    rank = screeningRank(proxy);
   }
 
   @Override

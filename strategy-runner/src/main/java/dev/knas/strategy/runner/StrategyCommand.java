@@ -149,6 +149,15 @@ public abstract class StrategyCommand implements Callable<Integer> {
     return new ParameterException(spec.commandLine(), message);
   }
 
+  /** The --proxy option of a screening strategy as its rank, or its refusal naming the option. */
+  protected ScreeningRank screeningRank(String proxy) {
+    try {
+      return ScreeningRank.parse(proxy);
+    } catch (IllegalArgumentException e) {
+      throw invalid("--proxy: " + e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     try {
