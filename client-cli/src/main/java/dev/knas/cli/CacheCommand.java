@@ -1,5 +1,6 @@
 package dev.knas.cli;
 
+import com.google.gson.Gson;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
@@ -9,7 +10,9 @@ import dev.knas.v1.ExportCacheRequest;
 import dev.knas.v1.GetCacheStatsRequest;
 import dev.knas.v1.LookupScoreRequest;
 import dev.knas.v1.LookupScoreResponse;
+import java.util.Collection;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,19 +27,61 @@ import picocli.CommandLine.Spec;
 final class CacheCommand {
 
   @Command(name = "stats", mixinStandardHelpOptions = true,
-      description = "Entries, hits, misses and coalesced requests since start, bytes on disk.")
+      description = "Entries, hits, misses and coalesced requests since start, bytes on disk; of each replica and"
+          + " their sum when the target names several.")
   static final class Stats extends ServiceCall implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      CacheStats stats = connection.cache(stub -> stub.getCacheStats(GetCacheStatsRequest.getDefaultInstance()));
-      if (json) {
-        printJson(stats);
-      } else {
-        out().printf("entries    %,d%nhits       %,d%nmisses     %,d%ncoalesced  %,d%non disk    %,d bytes%n"
-            + "store      %s%n", stats.getEntries(), stats.getHits(), stats.getMisses(), stats.getCoalesced(),
-            stats.getBytesOnDisk(), stats.getPath());
+      Map<String, CacheStats> replicas =
+          connection.cacheOfEachReplica(stub -> stub.getCacheStats(GetCacheStatsRequest.getDefaultInstance()));
+      CacheStats total = sum(replicas.values());
+      if (!connection.service().replicated()) {
+        if (json) {
+          printJson(total);
+        } else {
+          out().printf("entries    %,d%nhits       %,d%nmisses     %,d%ncoalesced  %,d%non disk    %,d bytes%n"
+              + "store      %s%n", total.getEntries(), total.getHits(), total.getMisses(), total.getCoalesced(),
+              total.getBytesOnDisk(), total.getPath());
+        }
+        return 0;
       }
+      if (json) {
+        JsonFormat.Printer printer = JsonFormat.printer().alwaysPrintFieldsWithNoPresence()
+            .omittingInsignificantWhitespace();
+        StringBuilder each = new StringBuilder();
+        for (Map.Entry<String, CacheStats> replica : replicas.entrySet()) {
+          each.append(each.isEmpty() ? "" : ",").append(new Gson().toJson(replica.getKey())).append(':')
+              .append(printer.print(replica.getValue()));
+        }
+        out().printf("{\"replicas\":{%s},\"total\":%s}%n", each, printer.print(total));
+        return 0;
+      }
+      String row = "%-24s %12s %12s %12s %12s %16s  %s%n";
+      out().printf(row, "replica", "entries", "hits", "misses", "coalesced", "bytes on disk", "store");
+      for (Map.Entry<String, CacheStats> replica : replicas.entrySet()) {
+        CacheStats r = replica.getValue();
+        out().printf(row, replica.getKey(), String.format("%,d", r.getEntries()), String.format("%,d", r.getHits()),
+            String.format("%,d", r.getMisses()), String.format("%,d", r.getCoalesced()),
+            String.format("%,d", r.getBytesOnDisk()), r.getPath());
+      }
+      out().printf(row, "total", String.format("%,d", total.getEntries()), String.format("%,d", total.getHits()),
+          String.format("%,d", total.getMisses()), String.format("%,d", total.getCoalesced()),
+          String.format("%,d", total.getBytesOnDisk()), "");
       return 0;
+    }
+
+    /** The replicas' counts added up; the store name is kept only when there is one replica. */
+    static CacheStats sum(Collection<CacheStats> replicas) {
+      CacheStats.Builder total = CacheStats.newBuilder();
+      for (CacheStats r : replicas) {
+        total.setEntries(total.getEntries() + r.getEntries()).setHits(total.getHits() + r.getHits())
+            .setMisses(total.getMisses() + r.getMisses()).setCoalesced(total.getCoalesced() + r.getCoalesced())
+            .setBytesOnDisk(total.getBytesOnDisk() + r.getBytesOnDisk());
+      }
+      if (replicas.size() == 1) {
+        total.setPath(replicas.iterator().next().getPath());
+      }
+      return total.build();
     }
   }
 
@@ -56,7 +101,8 @@ final class CacheCommand {
       }
       LookupScoreRequest request = key != null ? LookupScoreRequest.newBuilder().setKey(key).build()
           : LookupScoreRequest.newBuilder().setRequest(score.request()).build();
-      LookupScoreResponse response = connection.cache(stub -> stub.lookupScore(request));
+      LookupScoreResponse response = key != null && connection.service().replicated()
+          ? lookUpOnEveryReplica(request) : connection.cache(stub -> stub.lookupScore(request));
       if (json) {
         printJson(response);
       } else if (response.getFound()) {
@@ -71,10 +117,19 @@ final class CacheCommand {
       }
       return response.getFound() ? 0 : 4;
     }
+
+    /** A key says nothing of its architecture, so nothing says which replica has it: each is asked. */
+    private LookupScoreResponse lookUpOnEveryReplica(LookupScoreRequest request) throws Exception {
+      Collection<LookupScoreResponse> answers = connection.cacheOfEachReplica(stub -> stub.lookupScore(request))
+          .values();
+      return answers.stream().filter(LookupScoreResponse::getFound).findFirst()
+          .orElse(answers.iterator().next());
+    }
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Every entry as JSON lines (one CacheEntry per line, protobuf's JSON mapping).")
+      description = "Every entry as JSON lines (one CacheEntry per line, protobuf's JSON mapping); of every replica"
+          + " in turn when the target names several.")
   static final class Export implements Callable<Integer>, UsesService {
     @Mixin
     Connection connection;
@@ -90,7 +145,7 @@ final class CacheCommand {
     @Override
     public Integer call() throws Exception {
       JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
-      long count = connection.cache(stub -> {
+      Map<String, Long> counts = connection.cacheOfEachReplica(stub -> {
         Iterator<CacheEntry> entries = stub.exportCache(ExportCacheRequest.getDefaultInstance());
         long n = 0;
         while (entries.hasNext()) {
@@ -103,6 +158,11 @@ final class CacheCommand {
         }
         return n;
       });
+      long count = counts.values().stream().mapToLong(Long::longValue).sum();
+      if (counts.size() > 1) {
+        spec.commandLine().getErr().printf("exported %d entries from %d replicas%n", count, counts.size());
+        return 0;
+      }
       spec.commandLine().getErr().printf("exported %d entries%n", count);
       return 0;
     }

@@ -1,22 +1,39 @@
 package dev.knas.cli;
 
+import dev.knas.routing.RoutedBatch;
+import dev.knas.routing.ServiceTarget;
 import dev.knas.transport.ClientTransportOptions;
 import dev.knas.v1.ScoreCacheServiceGrpc;
 import dev.knas.v1.ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub;
 import dev.knas.v1.ScoringServiceGrpc;
+import dev.knas.v1.ScoreArchitecturesRequest;
+import dev.knas.v1.ScoreArchitecturesResult;
 import dev.knas.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
+import dev.knas.v1.ScoringServiceGrpc.ScoringServiceStub;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.AbstractStub;
+import io.grpc.stub.StreamObserver;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** How to reach the service: options shared by every command that calls it. */
 final class Connection {
 
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
   @Option(names = "--target", defaultValue = "${env:KNAS_TARGET:-localhost:50051}",
-      description = "host:port of the scoring service (default: $KNAS_TARGET or localhost:50051).")
+      description = ServiceTarget.OPTION_DESCRIPTION)
   String target;
 
   @Mixin
@@ -47,6 +64,46 @@ final class Connection {
         DEFAULT_TIMEOUT_SECONDS)));
   }
 
+  /**
+   * The results of one ScoreArchitectures batch as they arrive, --timeout (else {@code defaultSeconds}) bounding
+   * the wait between two; on replicas, the batch goes as one call per canonical class, each to its owner.
+   */
+  IdleTimeoutStream<ScoreArchitecturesResult> scoreArchitectures(Channel channel, ScoreArchitecturesRequest request,
+      long defaultSeconds) {
+    ScoringServiceStub stub = ScoringServiceGrpc.newStub(channel);
+    BiConsumer<ScoreArchitecturesRequest, StreamObserver<ScoreArchitecturesResult>> method =
+        service().replicated() ? new RoutedBatch(stub)::scoreArchitectures : stub::scoreArchitectures;
+    return new IdleTimeoutStream<>(method, request, waitSeconds(defaultSeconds));
+  }
+
+  /** The target as parsed; a malformed one is the user's --target error. */
+  ServiceTarget service() {
+    try {
+      return ServiceTarget.parse(target);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--target: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Runs {@code call} against every replica's knas.v1.ScoreCacheService in turn (the one service when the target
+   * is not replicated), each answer under its replica's host:port, in the target's order.
+   */
+  <T> Map<String, T> cacheOfEachReplica(Function<ScoreCacheServiceBlockingStub, T> call)
+      throws InterruptedException, UnknownHostException {
+    Map<String, T> answers = new LinkedHashMap<>();
+    for (String replica : service().replicas()) {
+      ManagedChannel channel = transport.transport().channelBuilder(replica).build();
+      try {
+        answers.put(replica, call.apply(withDeadline(ScoreCacheServiceGrpc.newBlockingStub(channel),
+            DEFAULT_TIMEOUT_SECONDS)));
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    return answers;
+  }
+
   /** Seconds to wait, --timeout or else {@code defaultSeconds}; 0: as long as it takes. */
   long waitSeconds(long defaultSeconds) {
     return timeoutSeconds != null ? timeoutSeconds : defaultSeconds;
@@ -59,7 +116,7 @@ final class Connection {
 
   /** A fresh channel for one command, shut down after. */
   <T> T withChannel(Function<ManagedChannel, T> call) throws InterruptedException {
-    ManagedChannel channel = transport.transport().channelBuilder(target).build();
+    ManagedChannel channel = transport.transport().channelBuilder(service().channelTarget()).build();
     try {
       return call.apply(channel);
     } finally {

@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -270,15 +269,18 @@ final class CorrelateCommand extends ServiceCall implements Callable<Integer> {
       int first = start;
       ScoreArchitecturesRequest chunk = request.toBuilder().clearArchitectures()
           .addAllArchitectures(architectures.subList(first, Math.min(first + CHUNK, architectures.size()))).build();
-      connection.scoring(stub -> {
-        for (Iterator<ScoreArchitecturesResult> results = stub.scoreArchitectures(chunk); results.hasNext(); ) {
-          ScoreArchitecturesResult result = results.next();
-          if (result.hasError()) {
-            throw Status.fromCodeValue(result.getError().getCode())
-                .withDescription("index " + chunk.getArchitectures(result.getPosition()).getNb201Index() + ": "
-                    + result.getError().getMessage()).asRuntimeException();
+      connection.withChannel(channel -> {
+        try (IdleTimeoutStream<ScoreArchitecturesResult> results =
+                connection.scoreArchitectures(channel, chunk, Connection.DEFAULT_TIMEOUT_SECONDS)) {
+          while (results.hasNext()) {
+            ScoreArchitecturesResult result = results.next();
+            if (result.hasError()) {
+              throw Status.fromCodeValue(result.getError().getCode())
+                  .withDescription("index " + chunk.getArchitectures(result.getPosition()).getNb201Index() + ": "
+                      + result.getError().getMessage()).asRuntimeException();
+            }
+            each.accept(first + result.getPosition(), result.getScore());
           }
-          each.accept(first + result.getPosition(), result.getScore());
         }
         return null;
       });

@@ -13,7 +13,6 @@ import dev.knas.v1.ScoreArchitectureRequest;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ScoreArchitecturesRequest;
 import dev.knas.v1.ScoreArchitecturesResult;
-import dev.knas.v1.ScoringServiceGrpc;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,7 +68,7 @@ final class ScoreCommand extends ServiceCall implements Callable<Integer> {
   }
 
   /**
-   * Scores every architecture of {@code file} in one ScoreArchitectures call, printing each result as it
+   * Scores every architecture of {@code file} in one ScoreArchitectures batch, printing each result as it
    * arrives (a table row, or one JSON object per line); exit code 3 when some could not be scored. --timeout
    * bounds the wait between two results, not the whole file.
    */
@@ -98,8 +97,8 @@ final class ScoreCommand extends ServiceCall implements Callable<Integer> {
     try {
       connection.withChannel(channel -> {
         int done = 0;
-        try (IdleTimeoutStream<ScoreArchitecturesResult> results = new IdleTimeoutStream<>(
-                ScoringServiceGrpc.newStub(channel)::scoreArchitectures, request, connection.waitSeconds(timeout));
+        try (IdleTimeoutStream<ScoreArchitecturesResult> results =
+                connection.scoreArchitectures(channel, request, timeout);
             Progress progress = Progress.start("scoring", architectures.size(), "architectures")) {
           while (results.hasNext()) {
             ScoreArchitecturesResult result = results.next();

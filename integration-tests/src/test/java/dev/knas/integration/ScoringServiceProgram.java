@@ -66,9 +66,13 @@ final class ScoringServiceProgram implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", Integer.parseInt(Files.readString(portFile).strip()))
-        .usePlaintext().build();
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", port()).usePlaintext().build();
     return channel;
+  }
+
+  /** The port it serves on, once {@link #awaitServing} returned. */
+  int port() throws IOException {
+    return Integer.parseInt(Files.readString(portFile).strip());
   }
 
   /** Waits for the process to end by itself (at most two minutes). */

@@ -1,5 +1,7 @@
 package dev.knas.transport;
 
+import dev.knas.routing.CanonicalHashInterceptor;
+import dev.knas.routing.ServiceTarget;
 import io.grpc.ChannelCredentials;
 import io.grpc.CompositeChannelCredentials;
 import io.grpc.Grpc;
@@ -36,12 +38,18 @@ public record ClientTransport(boolean tls, Optional<PemFile> trustedCa, Optional
   }
 
   /**
-   * A channel builder for {@code target} (host:port or a gRPC target URI) with these credentials and the
-   * contract's service config: the retries and timeouts every client of the service uses, in every language.
+   * A channel builder for {@code target} (as {@link ServiceTarget} reads it: host:port, a gRPC target URI, or
+   * several replicas) with these credentials and the contract's service config: the retries and timeouts every
+   * client of the service uses, in every language. A replicated target routes each request by its
+   * canonical-architecture hash; IllegalArgumentException when the target is malformed.
    */
   public ManagedChannelBuilder<?> channelBuilder(String target) {
-    return Grpc.newChannelBuilder(target, credentials()).defaultServiceConfig(ServiceConfig.DEFAULT)
-        .enableRetry();
+    ServiceTarget service = ServiceTarget.parse(target);
+    ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(service.channelTarget(), credentials()).enableRetry();
+    if (service.replicated()) {
+      return builder.defaultServiceConfig(ServiceConfig.ROUTED).intercept(new CanonicalHashInterceptor());
+    }
+    return builder.defaultServiceConfig(ServiceConfig.DEFAULT);
   }
 
   private ChannelCredentials credentials() {

@@ -14,6 +14,7 @@ import dev.knas.scoring.proxy.Need;
 import dev.knas.scoring.proxy.ProxyRegistry;
 import dev.knas.scoring.proxy.ProxyRequest;
 import dev.knas.scoring.proxy.ZeroCostProxy;
+import dev.knas.contract.ArchitectureForms;
 import dev.knas.space.CanonicalForm;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.scoring.benchmark.BenchmarkDataset;
@@ -409,32 +410,10 @@ final class RequestResolver {
 
   static Nb201Architecture architecture(Architecture architecture) {
     try {
-      return switch (architecture.getFormCase()) {
-        case NB201_STRING -> Nb201Architecture.parse(architecture.getNb201String());
-        case NB201_INDEX -> Nb201Architecture.fromIndex(index(architecture.getNb201Index()));
-        case EDGES -> ScoringProtoUtil.cell(architecture.getEdges());
-        case FORM_NOT_SET -> throw new IllegalArgumentException("set one of nb201_string, nb201_index, edges");
-      };
+      return ArchitectureForms.cell(architecture);
     } catch (IllegalArgumentException e) {
-      String field = switch (architecture.getFormCase()) {
-        case NB201_STRING -> "architecture.nb201_string";
-        case NB201_INDEX -> "architecture.nb201_index";
-        case EDGES -> "architecture.edges";
-        case FORM_NOT_SET -> "architecture";
-      };
-      throw RequestException.invalid(field, e.getMessage());
+      throw RequestException.invalid(ArchitectureForms.field(architecture), e.getMessage());
     }
-  }
-
-
-
-  /** A uint32 index as an int, refused (by the space's own range message) when 2^31 or above. */
-  private static int index(int raw) {
-    if (raw < 0) {
-      throw new IllegalArgumentException("NAS-Bench-201 index " + Integer.toUnsignedString(raw)
-          + " is out of range 0.." + (Nb201Architecture.COUNT - 1));
-    }
-    return raw;
   }
 
   private Dataset dataset(String name) {

@@ -33,7 +33,6 @@ import dev.knas.v1.ProxyScore;
 import dev.knas.v1.ResolvedArchitecture;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ShortTrainResult;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -55,19 +54,6 @@ final class ScoringProtoUtil {
       edges.addOpsValue(op.ordinal() + 1);
     }
     return edges.build();
-  }
-
-  /** The cell a CellEdges message names; an unset or unknown operation is an IllegalArgumentException. */
-  static Nb201Architecture cell(CellEdges edges) {
-    List<Operation> ops = new ArrayList<>();
-    for (int i = 0; i < edges.getOpsCount(); i++) {
-      int value = edges.getOpsValue(i);
-      if (value < 1 || value > Operation.values().length) {
-        throw new IllegalArgumentException("ops[" + i + "] is " + edges.getOps(i) + "; set an operation");
-      }
-      ops.add(Operation.values()[value - 1]);
-    }
-    return new Nb201Architecture(ops);
   }
 
   /** Every form of {@code cell}, as its own canonical form, with the parameter count of what was computed. */

@@ -5,6 +5,7 @@ import dev.knas.space.Nb201Architecture;
 import dev.knas.strategy.Strategy;
 import dev.knas.strategy.screening.ScreeningRank;
 import dev.knas.telemetry.Telemetry;
+import dev.knas.routing.ServiceTarget;
 import dev.knas.transport.ClientTransportOptions;
 import dev.knas.v1.Fidelity;
 import io.grpc.ManagedChannel;
@@ -45,7 +46,7 @@ public abstract class StrategyCommand implements Callable<Integer> {
   protected CommandSpec spec;
 
   @Option(names = "--target", defaultValue = "${env:KNAS_TARGET:-localhost:50051}",
-      description = "host:port of the scoring service (default: $KNAS_TARGET or localhost:50051).")
+      description = ServiceTarget.OPTION_DESCRIPTION)
   String target;
 
   @Mixin
@@ -186,6 +187,11 @@ public abstract class StrategyCommand implements Callable<Integer> {
     RunRecord run = runRecord(strategy.name(), effectiveBudget);
     PrintWriter err = spec.commandLine().getErr();
     Telemetry telemetry = Telemetry.configure("knas-strategy-" + strategy.name(), OptionalInt.empty());
+    try {
+      ServiceTarget.parse(target);
+    } catch (IllegalArgumentException e) {
+      throw invalid("--target: " + e.getMessage());
+    }
     ManagedChannel channel = transport.transport().channelBuilder(target)
         .intercept(telemetry.clientInterceptor()).build();
     Span search = telemetry.tracer().spanBuilder("search " + strategy.name())
