@@ -64,7 +64,9 @@ function render(dir) {
     const matches = objects.filter((o) => o.kind === t.kind && o.metadata?.name === t.name
       && (!t.namespace || o.metadata?.namespace === t.namespace)
       && apiGroup(o.apiVersion) === (t.group ?? "") && (!t.version || apiVersionOnly(o.apiVersion) === t.version));
-    if (matches.length !== 1) throw new Error(`${file}: the patch target ${t.kind}/${t.name} matches ${matches.length} objects`);
+    if (matches.length !== 1) {
+      throw new Error(`${file}: the patch target ${t.kind}/${t.name} matches ${matches.length} objects`);
+    }
     const i = objects.indexOf(matches[0]);
     try {
       objects[i] = jsonpatch.applyPatch(objects[i], ops, true, false).newDocument;

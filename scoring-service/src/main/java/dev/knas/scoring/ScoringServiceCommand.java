@@ -46,9 +46,9 @@ public final class ScoringServiceCommand implements Callable<Integer> {
       description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--health-port", description = "Also serve gRPC health alone on this port of --bind, in"
-      + " plaintext and without a token, for probes that cannot speak TLS, such as Kubernetes' gRPC probe (off by"
-      + " default).")
+  @Option(names = "--health-port", paramLabel = "PORT", description = "Also serve gRPC health alone on this port"
+      + " of --bind, in plaintext and without a token, for probes that cannot speak TLS, such as Kubernetes' gRPC"
+      + " probe (off by default).")
   Integer healthPort;
 
   @Option(names = "--port-file", description = "Write the bound port to this file once serving.")
