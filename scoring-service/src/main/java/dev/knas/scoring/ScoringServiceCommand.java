@@ -16,6 +16,7 @@ import dev.knas.scoring.server.ClientLimits;
 import dev.knas.scoring.server.ScoringServer;
 import dev.knas.scoring.server.ServerTransport;
 import dev.knas.telemetry.Telemetry;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,11 @@ public final class ScoringServiceCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "50051",
       description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
+
+  @Option(names = "--health-port", paramLabel = "PORT", description = "Also serve gRPC health alone on this port"
+      + " of --bind, in plaintext and without a token, for probes that cannot speak TLS, such as Kubernetes' gRPC"
+      + " probe (off by default).")
+  Integer healthPort;
 
   @Option(names = "--port-file", description = "Write the bound port to this file once serving.")
   Path portFile;
@@ -144,6 +150,14 @@ public final class ScoringServiceCommand implements Callable<Integer> {
     ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(bind, port), catalog,
         dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice, telemetry,
         serverTransport, new ClientLimits(queueCapacityPerClient, maxTrainingImages)));
+    if (healthPort != null) {
+      try {
+        server.serveHealthOn(new InetSocketAddress(bind, healthPort));
+      } catch (IOException | RuntimeException e) {
+        server.close();
+        throw e;
+      }
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();

@@ -8,6 +8,7 @@ import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.device.DeviceSelection;
 import dev.knas.telemetry.Telemetry;
 import dev.knas.v1.ScoringServiceGrpc;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -82,6 +83,7 @@ public final class ScoringServer implements AutoCloseable {
   private final EngineQueue queue;
   private final HealthStatusManager health;
   private final ScoreStore store;
+  private volatile Server healthServer;
 
   private ScoringServer(Server server, EngineQueue queue, HealthStatusManager health, ScoreStore store) {
     this.server = server;
@@ -144,17 +146,38 @@ public final class ScoringServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /**
+   * Also serves grpc.health.v1.Health alone on {@code address}, in plaintext and without a token, for probes that
+   * cannot speak TLS (Kubernetes' gRPC probe); every other service stays on the main port only. Returns the bound
+   * port (useful with port 0).
+   */
+  public synchronized int serveHealthOn(InetSocketAddress address) throws IOException {
+    if (healthServer != null) {
+      throw new IllegalStateException("health is already served on port " + healthServer.getPort());
+    }
+    healthServer = NettyServerBuilder.forAddress(address, InsecureServerCredentials.create())
+        .addService(health.getHealthService()).build().start();
+    log.info("health alone (plaintext, no token) on {}:{}", address.getHostString(), healthServer.getPort());
+    return healthServer.getPort();
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
 
-  /** Reports NOT_SERVING, stops taking calls, lets running ones finish (up to 30 s), closes the store. */
+  /**
+   * Reports NOT_SERVING, stops taking calls, lets running ones finish (up to 30 s), closes the store. The health
+   * port answers NOT_SERVING until the main port has drained, so probes see the drain rather than a refusal.
+   */
   @Override
   public void close() throws InterruptedException {
     health.enterTerminalState();
     server.shutdown();
     if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
       server.shutdownNow();
+    }
+    if (healthServer != null) {
+      healthServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     queue.close();
     store.close();

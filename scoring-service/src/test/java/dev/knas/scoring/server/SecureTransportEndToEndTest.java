@@ -155,6 +155,19 @@ class SecureTransportEndToEndTest {
   }
 
   @Test
+  void theHealthPortAnswersPlaintextProbesOfATlsServerAndServesNothingElse() throws Exception {
+    start("health-port", new ServerTransport(Optional.of(new ServerTls(PemFile.certificates(
+        certificates.serverCertificate()), PemFile.privateKey(certificates.serverKey()), Optional.empty())),
+        Optional.of(token), ConnectionPolicy.DEFAULT, true));
+    ScoringServer server = servers.get(servers.size() - 1);
+    String probe = "127.0.0.1:" + server.serveHealthOn(new InetSocketAddress("127.0.0.1", 0));
+    assertEquals(ServingStatus.SERVING, call(ClientTransport.PLAINTEXT.channelBuilder(probe), c -> health(c)));
+    assertEquals(Status.Code.UNIMPLEMENTED,
+        refusal(ClientTransport.PLAINTEXT.channelBuilder(probe), c -> listProxies(c)).getCode());
+    assertThrows(IllegalStateException.class, () -> server.serveHealthOn(new InetSocketAddress("127.0.0.1", 0)));
+  }
+
+  @Test
   void aPlaintextClientCannotTalkToATlsServer() {
     assertEquals(Status.Code.UNAVAILABLE,
         refusal(ClientTransport.PLAINTEXT.channelBuilder(tlsWithToken), c -> health(c)).getCode());
