@@ -5,6 +5,7 @@ import dev.knas.scoring.bench.KernelComparisonBenchmark;
 import dev.knas.scoring.bench.KernelPathBenchmark;
 import dev.knas.scoring.bench.ProcessBenchmark;
 import dev.knas.scoring.bench.ProxyCostBenchmark;
+import dev.knas.scoring.bench.ReplicaBenchmark;
 import dev.knas.scoring.bench.TrainingEpochBenchmark;
 import dev.knas.scoring.benchmark.BenchmarkTableException;
 import dev.knas.scoring.cache.StoreException;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Option;
     description = "Serves knas.v1.ScoringService (plus gRPC health and reflection) until stopped.",
     subcommands = {SelfTestCommand.class, KernelPathBenchmark.class, CacheHitBenchmark.class,
         TrainingEpochBenchmark.class, KernelComparisonBenchmark.class, ProcessBenchmark.class,
-        ProxyCostBenchmark.class, VerifyStoreCommand.class})
+        ProxyCostBenchmark.class, ReplicaBenchmark.class, VerifyStoreCommand.class})
 public final class ScoringServiceCommand implements Callable<Integer> {
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",

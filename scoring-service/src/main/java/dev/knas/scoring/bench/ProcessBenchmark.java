@@ -1,7 +1,6 @@
 package dev.knas.scoring.bench;
 
 import dev.knas.scoring.DataOptions;
-import dev.knas.scoring.ScoringServiceCommand;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.space.Operation;
 import dev.knas.v1.Architecture;
@@ -9,12 +8,6 @@ import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.ScoreArchitectureRequest;
 import dev.knas.v1.ScoringServiceGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,48 +39,20 @@ public final class ProcessBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     double[] seconds = new double[starts];
     long[] peakBytes = new long[starts];
+    int threads = Integer.getInteger("ai.djl.pytorch.num_threads", 2);
     for (int i = 0; i < starts; i++) {
-      Path work = Files.createTempDirectory("knas-bench-process");
-      Path portFile = work.resolve("port");
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-          .toString(), "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
-          "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "2"),
-          "-Dai.djl.pytorch.num_interop_threads=1", ScoringServiceCommand.class.getName(), "--port", "0",
-          "--port-file", portFile.toString(), "--store-dir", work.resolve("store").toString(),
-          "--default-dataset", "cifar10"));
-      data.arguments().forEach(command::add);
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(work.resolve("log").toFile());
-      builder.environment().put("DJL_OFFLINE", "true");
-      long start = System.nanoTime();
-      Process process = builder.start();
-      try {
-        while (!Files.exists(portFile)) {
-          if (!process.isAlive()) {
-            throw new IllegalStateException("the service did not start: " + Files.readString(work.resolve("log")));
-          }
-          Thread.sleep(5);
-        }
-        int port = Integer.parseInt(Files.readString(portFile).strip());
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        try {
-          while (!serving(channel)) {
-            Thread.sleep(5);
-          }
-          seconds[i] = (System.nanoTime() - start) / 1e9;
-          ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES)
-              .scoreArchitecture(ScoreArchitectureRequest.newBuilder()
-                  .setArchitecture(Architecture.newBuilder().setNb201String(
-                      Nb201Architecture.uniform(Operation.NOR_CONV_3X3).toBenchmarkString()))
-                  .setOptions(EvaluationOptions.newBuilder().setSeed(i))
-                  .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(50)).build());
-          peakBytes[i] = peakResident(process.pid());
-        } finally {
-          channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-      } finally {
-        process.destroy();
-        process.waitFor(60, TimeUnit.SECONDS);
+      List<String> args = new ArrayList<>(List.of("--default-dataset", "cifar10"));
+      data.arguments().forEach(args::add);
+      try (ServiceProcess service = ServiceProcess.start(Files.createTempDirectory("knas-bench-process"), threads,
+          args)) {
+        seconds[i] = service.awaitServing();
+        ScoringServiceGrpc.newBlockingStub(service.channel()).withDeadlineAfter(5, TimeUnit.MINUTES)
+            .scoreArchitecture(ScoreArchitectureRequest.newBuilder()
+                .setArchitecture(Architecture.newBuilder().setNb201String(
+                    Nb201Architecture.uniform(Operation.NOR_CONV_3X3).toBenchmarkString()))
+                .setOptions(EvaluationOptions.newBuilder().setSeed(i))
+                .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(50)).build());
+        peakBytes[i] = peakResident(service.pid());
       }
     }
     double[] sorted = seconds.clone();
@@ -102,15 +67,6 @@ public final class ProcessBenchmark implements Callable<Integer> {
     System.out.printf("%-44s %-10d %-10d %-10d < 2048 MiB: %s%n", "peak resident after all-conv3, n = 50 (MiB)",
         mib[starts / 2], mib[0], mib[starts - 1], peak < 2L << 30 ? "met" : "NOT met");
     return 0;
-  }
-
-  private static boolean serving(ManagedChannel channel) {
-    try {
-      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING;
-    } catch (StatusRuntimeException e) {
-      return false;
-    }
   }
 
   /** VmHWM of a Linux process: its peak resident set size. */
