@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import random
 import socket
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import grpc
 import xxhash
 
 # RingHashLoadBalancerProvider's defaults; the Java clients set neither.
@@ -31,6 +35,9 @@ MIN_RING_SIZE = 1024
 MAX_RING_SIZE = 4096
 
 _SIGN_BIT = 1 << 63
+
+HASH_HEADER = "knas-canonical-hash"
+"""The header the Java clients' ring_hash policy routes by (requestHashHeader); the Python client sends it too."""
 
 
 @dataclass(frozen=True)
@@ -206,3 +213,101 @@ class Ring:
                 yield owner
                 if len(seen) == len(self.addresses):
                     return
+
+
+class Replica:
+    """One replica's channel and its last reported connectivity, kept current by a subscription."""
+
+    def __init__(self, number: int, channel: grpc.Channel, condition: threading.Condition) -> None:
+        self.number = number
+        self.channel = channel
+        self.state: grpc.ChannelConnectivity | None = None  # None: not reported yet, counted as IDLE
+        self._condition = condition
+        self._connecting: grpc.Future | None = None
+        channel.subscribe(self._on_state, try_to_connect=True)
+
+    def _on_state(self, state: grpc.ChannelConnectivity) -> None:
+        with self._condition:
+            self.state = state
+            self._condition.notify_all()
+
+    def idle(self) -> bool:
+        return self.state in (None, grpc.ChannelConnectivity.IDLE)
+
+    def request_connection(self) -> None:
+        """Starts connecting an idle channel (a pick that meets an IDLE endpoint does so in Java)."""
+        if self._connecting is None or self._connecting.done():
+            # A ready future subscribes with try_to_connect; it ends by itself once the channel is READY.
+            self._connecting = grpc.channel_ready_future(self.channel)
+
+
+class Router:
+    """Picks the replica for a request hash as RingHashPicker does, from the replicas' connectivity."""
+
+    def __init__(self, ring: Ring, channels: Sequence[grpc.Channel]) -> None:
+        self.ring = ring
+        self._condition = threading.Condition()
+        self.replicas = tuple(Replica(number, channel, self._condition) for number, channel in enumerate(channels))
+
+    def pick(self, key: str | None, timeout: float | None) -> Replica:
+        """The replica for a request with hash header `key` (None: no header, a random hash, as in Java).
+
+        With a header: the first replica in ring order from the hash's entry that is not in TRANSIENT_FAILURE;
+        one that is connecting (or idle, which starts it connecting) holds the pick until its state changes.
+        Without: the first READY replica from a random entry. When every replica has failed, the hash's own
+        replica, whose call then fails as gRPC-Java's would. Waits at most `timeout` seconds (None: no limit).
+        """
+        request_hash = java_hash(key) if key is not None else random.getrandbits(64) - (1 << 63)
+        index = self.ring.target_index(request_hash)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._condition:
+            while True:
+                pending = self._pick_ready(index) if key is None else self._pick_first_not_failed(index)
+                if isinstance(pending, Replica):
+                    return pending
+                if not pending:
+                    return self.replicas[self.ring.owners[index]]
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return self.replicas[self.ring.owners[index]]  # its call meets the deadline itself
+                self._condition.wait(remaining)
+
+    def _pick_first_not_failed(self, index: int) -> Replica | bool:
+        for owner in self.ring.walk(index):
+            replica = self.replicas[owner]
+            if replica.state is grpc.ChannelConnectivity.READY:
+                return replica
+            if replica.idle():
+                replica.request_connection()
+                return True
+            if replica.state is grpc.ChannelConnectivity.CONNECTING:
+                return True
+        return False
+
+    def _pick_ready(self, index: int) -> Replica | bool:
+        requested = any(r.state is grpc.ChannelConnectivity.CONNECTING for r in self.replicas)
+        for owner in self.ring.walk(index):
+            replica = self.replicas[owner]
+            if replica.state is grpc.ChannelConnectivity.READY:
+                return replica
+            if not requested and replica.idle():
+                replica.request_connection()
+                requested = True
+        return requested
+
+    def is_down(self, replica: Replica, timeout: float | None) -> bool:
+        """Whether a replica's connection has failed (TRANSIENT_FAILURE), once its state has settled.
+
+        Called after a call to it ended UNAVAILABLE: a replica that refuses connections is down and its requests
+        move on along the ring; one that is READY answered UNAVAILABLE itself, and that answer stands.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._condition:
+            while replica.idle() or replica.state is grpc.ChannelConnectivity.CONNECTING:
+                if replica.idle():
+                    replica.request_connection()
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    break
+                self._condition.wait(remaining)
+            return replica.state in (grpc.ChannelConnectivity.TRANSIENT_FAILURE, grpc.ChannelConnectivity.SHUTDOWN)
