@@ -5,12 +5,15 @@ Scores are the zero-cost proxy `params` on the synthetic data set: cheap, and ca
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import DATA_DIR, RunningService, running_service
+from conftest import DATA_DIR, REPO, RunningService, running_service
 
 from knas_client import KnasClient
 from knas_client.canonical import CELL_COUNT, canonical_string
@@ -144,3 +147,28 @@ def _request_hash(architecture: int) -> int:
     from knas_client.canonical import canonical_hash
     from knas_client.routing import java_hash
     return java_hash(str(canonical_hash(architecture)))
+
+
+def java_cli_scores(replicas: Replicas, architectures: list[int], workdir: Path) -> list[dict[str, Any]]:
+    """bin/knas score over a file of architectures against the replicas: one JSON batch result per line."""
+    listing = workdir / "architectures.txt"
+    listing.write_text("".join(f"{architecture}\n" for architecture in architectures))
+    completed = subprocess.run(
+        [str(REPO / "bin" / "knas"), "score", "--target", replicas.target, "--arch", str(listing), "--proxy",
+         "params", "--dataset", "synthetic", "--json"], capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr
+    responses = [json.loads(line) for line in completed.stdout.splitlines() if line.strip()]
+    assert len(responses) == len(architectures)
+    return responses
+
+
+def test_java_and_python_clients_share_the_shards(replicas: Replicas, tmp_path: Path) -> None:
+    java_first, python_first = ARCHITECTURES[:100], ARCHITECTURES[100:]
+    java_cli_scores(replicas, java_first, tmp_path)
+    with KnasClient(replicas.target) as client:
+        assert all(hit for hit, _ in score_all(client, java_first).values()), "Python missed what Java cached"
+        score_all(client, python_first)
+    responses = java_cli_scores(replicas, python_first, tmp_path)
+    assert sorted(response["position"] for response in responses) == list(range(len(python_first)))
+    assert all(proxy["cache"].get("hit") for response in responses for proxy in response["score"]["proxyScores"]), \
+        "Java missed what Python cached"
