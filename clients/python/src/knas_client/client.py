@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import queue
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -13,9 +16,11 @@ from typing import Literal, Protocol, TypeAlias, TypeVar
 import grpc
 
 from knas_client.architecture import ArchitectureLike, to_proto
+from knas_client.canonical import canonical_hash
 from knas_client.errors import CancelledError, KnasError, from_rpc_error
 from knas_client.results import (BatchResult, CacheStats, ErrorStatus, Fidelity, ProxyInfo, Score,
                                  TrainingProgress, TrainingResult, fidelity_number)
+from knas_client.routing import HASH_HEADER, Ring, Router, parse_target
 from knas_client.stubs.grpc.health.v1 import health_pb2, health_pb2_grpc
 from knas_client.stubs.knas.v1 import cache_pb2, cache_pb2_grpc, scoring_pb2, scoring_pb2_grpc
 
@@ -108,7 +113,12 @@ class _Evaluation:
 class KnasClient:
     """A connection to a KNAS scoring service (knas.v1.ScoringService and ScoreCacheService).
 
-    target is "host:port". tls is False for plaintext, True to verify the server against the system's roots, or
+    target is "host:port" (one replica, used as gRPC takes the target), or several replicas of the service, each
+    owning one shard of the score cache: "h1:p1,h2:p2,..." or "static:///h1:p1,h2:p2,..." (one replica per
+    entry), or "dns:///name:port" (one per address the name resolves to, e.g. a Kubernetes headless Service).
+    With several, every request that carries an architecture goes to the replica that owns its canonical form,
+    exactly as the Java clients' ring_hash routing sends it (see knas_client.routing), and a replica that refuses
+    connections passes its share on to the next replica of the ring. tls is False for plaintext, True to verify the server against the system's roots, or
     the path of a PEM file of the CA certificates to trust; client_certificate is (certificate file, key file)
     for services that ask for one. token is the bearer token, sent as `authorization: Bearer <token>` metadata: a
     str is the token itself, a path (pathlib.Path) a file holding it. timeout is each unary call's deadline in
@@ -119,16 +129,25 @@ class KnasClient:
     def __init__(self, target: str, *, tls: bool | str | os.PathLike[str] = False,
                  client_certificate: tuple[str | os.PathLike[str], str | os.PathLike[str]] | None = None,
                  token: str | os.PathLike[str] | None = None, timeout: float | None = 600.0) -> None:
-        options = [("grpc.service_config", service_config()), ("grpc.enable_retries", 1)]
-        if tls is False:
-            if client_certificate is not None:
-                raise ValueError("a client certificate needs tls")
-            self._channel = grpc.insecure_channel(target, options)
-        else:
+        if tls is False and client_certificate is not None:
+            raise ValueError("a client certificate needs tls")
+        credentials = None
+        if tls is not False:
             roots = None if tls is True else Path(tls).read_bytes()
             chain, key = (None, None) if client_certificate is None else (
                 Path(client_certificate[0]).read_bytes(), Path(client_certificate[1]).read_bytes())
-            self._channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(roots, key, chain), options)
+            credentials = grpc.ssl_channel_credentials(roots, key, chain)
+        endpoints = parse_target(target)
+        self._router: Router | None = None
+        if endpoints is None:
+            self._channels: tuple[grpc.Channel, ...] = (_channel(target, None, credentials),)
+            self._targets: tuple[str, ...] = (target,)
+        else:
+            ring = Ring([endpoint.address for endpoint in endpoints])
+            self._channels = tuple(_channel(endpoint.channel_target, endpoint.authority, credentials)
+                                   for endpoint in endpoints)
+            self._targets = tuple(endpoint.authority for endpoint in endpoints)
+            self._router = Router(ring, self._channels)
         self._metadata: tuple[tuple[str, str], ...] = ()
         if token is not None:
             value = token if isinstance(token, str) else Path(token).read_text(encoding="utf-8").strip()
@@ -136,9 +155,19 @@ class KnasClient:
                 raise ValueError("the bearer token is empty")
             self._metadata = (("authorization", f"Bearer {value}"),)
         self._timeout = timeout
-        self._scoring = scoring_pb2_grpc.ScoringServiceStub(self._channel)
-        self._cache = cache_pb2_grpc.ScoreCacheServiceStub(self._channel)
-        self._health = health_pb2_grpc.HealthStub(self._channel)
+        self._scoring = tuple(scoring_pb2_grpc.ScoringServiceStub(channel) for channel in self._channels)
+        self._cache = tuple(cache_pb2_grpc.ScoreCacheServiceStub(channel) for channel in self._channels)
+        self._health = tuple(health_pb2_grpc.HealthStub(channel) for channel in self._channels)
+
+    @property
+    def replicas(self) -> tuple[str, ...]:
+        """The replicas' targets (host:port as the target named them), in the target's order; one for a plain
+        target."""
+        return self._targets
+
+    def replica_for(self, architecture: ArchitectureLike) -> str:
+        """The replica a request for `architecture` goes to now (its owner, or the next one up on the ring)."""
+        return self._targets[self._pick(self._key(architecture), self._timeout)]
 
     def __enter__(self) -> KnasClient:
         return self
@@ -148,8 +177,9 @@ class KnasClient:
         self.close()
 
     def close(self) -> None:
-        """Closes the channel; calls still running on it end with CANCELLED."""
-        self._channel.close()
+        """Closes the channels; calls still running on them end with CANCELLED."""
+        for channel in self._channels:
+            channel.close()
 
     def score(self, architecture: ArchitectureLike, fidelity: Fidelity | None = None, *,
               proxies: Iterable[str] | None = None, dataset: str | None = None, seed: int | None = None,
@@ -168,7 +198,8 @@ class KnasClient:
             architecture=to_proto(architecture), fidelity=evaluation.fidelity, options=evaluation.options,
             gradient_kernel=evaluation.gradient_kernel, short_training=evaluation.short_training,
             zero_cost=evaluation.zero_cost)
-        return Score.from_proto(self._unary(self._scoring.ScoreArchitecture, request))
+        key = self._key(architecture)
+        return Score.from_proto(self._routed(lambda replica: self._scoring[replica].ScoreArchitecture, request, key))
 
     def score_many(self, architectures: Iterable[ArchitectureLike], fidelity: Fidelity | None = None, *,
                    proxies: Iterable[str] | None = None, dataset: str | None = None, seed: int | None = None,
@@ -179,7 +210,9 @@ class KnasClient:
         """Scores many architectures in one ScoreArchitectures call, yielding each result as it arrives.
 
         Results come in the order the service finishes them, not request order: BatchResult.position says which
-        entry each answers. An entry the service cannot score comes as a BatchResult with its error (status
+        entry each answers. With several replicas the batch is split by owner, one call per replica, and the
+        results of all of them are merged as they arrive, each with its position in `architectures`; a replica
+        that refuses connections hands its unanswered entries on to the next replica of the ring. An entry the service cannot score comes as a BatchResult with its error (status
         code and message) while the others go on; with raise_errors=True it raises that KnasError instead and
         cancels the rest. Options are score()'s; timeout bounds the whole call (None: no deadline). Stopping
         the iteration early cancels the call.
@@ -191,25 +224,85 @@ class KnasClient:
             architectures=[to_proto(architecture) for architecture in given], fidelity=evaluation.fidelity,
             options=evaluation.options, gradient_kernel=evaluation.gradient_kernel,
             short_training=evaluation.short_training, zero_cost=evaluation.zero_cost)
-        call = self._scoring.ScoreArchitectures(request, timeout=timeout, metadata=self._metadata)
-        return self._batch_results(call, given, raise_errors)
+        if self._router is None:
+            call = self._scoring[0].ScoreArchitectures(request, timeout=timeout, metadata=self._metadata)
+            return self._batch_results(call, given, raise_errors)
+        return self._routed_batch(request, given, raise_errors, timeout)
 
     @staticmethod
-    def _batch_results(call: _StreamingCall[scoring_pb2.ScoreArchitecturesResult], given: list[ArchitectureLike],
-                       raise_errors: bool) -> Iterator[BatchResult]:
+    def _batch_result(result: scoring_pb2.ScoreArchitecturesResult, position: int, given: list[ArchitectureLike],
+                      raise_errors: bool) -> BatchResult:
+        if result.WhichOneof("outcome") == "score":
+            return BatchResult(position, given[position], Score.from_proto(result.score), None)
+        error = ErrorStatus.from_proto(result.error)
+        if raise_errors:
+            raise error.exception(position)
+        return BatchResult(position, given[position], None, error)
+
+    @classmethod
+    def _batch_results(cls, call: _StreamingCall[scoring_pb2.ScoreArchitecturesResult],
+                       given: list[ArchitectureLike], raise_errors: bool) -> Iterator[BatchResult]:
         try:
             for result in call:
-                if result.WhichOneof("outcome") == "score":
-                    yield BatchResult(result.position, given[result.position], Score.from_proto(result.score), None)
-                    continue
-                error = ErrorStatus.from_proto(result.error)
-                if raise_errors:
-                    raise error.exception(result.position)
-                yield BatchResult(result.position, given[result.position], None, error)
+                yield cls._batch_result(result, result.position, given, raise_errors)
         except grpc.RpcError as error:
             raise from_rpc_error(error) from error
         finally:
             call.cancel()
+
+    def _routed_batch(self, request: scoring_pb2.ScoreArchitecturesRequest, given: list[ArchitectureLike],
+                      raise_errors: bool, timeout: float | None) -> Iterator[BatchResult]:
+        """score_many over several replicas: one ScoreArchitectures call per owner, read by a thread each."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        keys = [self._key(architecture) for architecture in given]
+        arrivals: queue.Queue[tuple[_Part, scoring_pb2.ScoreArchitecturesResult | grpc.RpcError | None]] = \
+            queue.Queue()
+        parts: list[_Part] = []
+
+        def remaining() -> float | None:
+            return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+        def send(positions: list[int]) -> None:
+            owners: dict[int, list[int]] = {}
+            for position in positions:
+                owners.setdefault(self._pick(keys[position], remaining()), []).append(position)
+            for replica, members in owners.items():
+                part_request = scoring_pb2.ScoreArchitecturesRequest()
+                part_request.CopyFrom(request)
+                del part_request.architectures[:]
+                part_request.architectures.extend(request.architectures[position] for position in members)
+                call = self._scoring[replica].ScoreArchitectures(part_request, timeout=remaining(),
+                                                                 metadata=self._metadata)
+                part = _Part(replica, members, call)
+                parts.append(part)
+                threading.Thread(target=part.read, args=(arrivals,), daemon=True,
+                                 name=f"knas-batch-replica-{replica}").start()
+
+        def run() -> Iterator[BatchResult]:
+            answered: set[int] = set()
+            failed: set[int] = set()
+            try:
+                send(list(range(len(given))))
+                running = len(parts)
+                while running:
+                    part, arrival = arrivals.get()
+                    if isinstance(arrival, scoring_pb2.ScoreArchitecturesResult):
+                        position = part.members[arrival.position]
+                        answered.add(position)
+                        yield self._batch_result(arrival, position, given, raise_errors)
+                        continue
+                    running -= 1
+                    if isinstance(arrival, grpc.RpcError):
+                        if not self._fails_over(part.replica, arrival, failed):
+                            raise from_rpc_error(arrival) from arrival
+                        before = len(parts)
+                        send([position for position in part.members if position not in answered])
+                        running += len(parts) - before
+            finally:
+                for part in parts:
+                    part.call.cancel()
+
+        return run()
 
     def train(self, architecture: ArchitectureLike, training: TrainingOptions | None = None, *,
               dataset: str | None = None, seed: int | None = None, precision: Precision | None = None,
@@ -225,37 +318,129 @@ class KnasClient:
         request = scoring_pb2.ShortTrainRequest(
             architecture=to_proto(architecture), options=_evaluation_options(dataset, seed, device, precision),
             training=(training or TrainingOptions()).to_proto())
-        call = self._scoring.ShortTrain(request, timeout=timeout, metadata=self._metadata)
-        try:
-            for event in call:
-                if event.WhichOneof("event") == "result":
-                    return TrainingResult.from_proto(event.result)
-                progress = TrainingProgress.from_proto(event.progress)
-                if on_progress is not None and on_progress(progress) is False:
-                    raise CancelledError(grpc.StatusCode.CANCELLED, f"on_progress cancelled the training at step "
-                                         f"{progress.step} of {progress.total_steps}")
-        except grpc.RpcError as error:
-            raise from_rpc_error(error) from error
-        finally:
-            call.cancel()
-        raise KnasError(grpc.StatusCode.UNKNOWN, "the service ended the training without a result")
+        key = self._key(architecture)
+        failed: set[int] = set()
+        while True:
+            replica = self._pick(key, timeout)
+            call = self._scoring[replica].ShortTrain(request, timeout=timeout, metadata=self._with_key(key))
+            started = False
+            try:
+                for event in call:
+                    started = True
+                    if event.WhichOneof("event") == "result":
+                        return TrainingResult.from_proto(event.result)
+                    progress = TrainingProgress.from_proto(event.progress)
+                    if on_progress is not None and on_progress(progress) is False:
+                        raise CancelledError(grpc.StatusCode.CANCELLED, f"on_progress cancelled the training at "
+                                             f"step {progress.step} of {progress.total_steps}")
+            except grpc.RpcError as error:
+                # Only a training that never started moves on: one under way is not started over elsewhere.
+                if not started and self._fails_over(replica, error, failed):
+                    continue
+                raise from_rpc_error(error) from error
+            finally:
+                call.cancel()
+            raise KnasError(grpc.StatusCode.UNKNOWN, "the service ended the training without a result")
 
     def proxies(self) -> list[ProxyInfo]:
-        """The zero-cost proxies the service computes (ListProxies)."""
-        response = self._unary(self._scoring.ListProxies, scoring_pb2.ListProxiesRequest())
+        """The zero-cost proxies the service computes (ListProxies; with several replicas, of any that is up)."""
+        response = self._routed(lambda replica: self._scoring[replica].ListProxies, scoring_pb2.ListProxiesRequest(),
+                                None)
         return [ProxyInfo.from_proto(info) for info in response.proxies]
 
     def cache_stats(self) -> CacheStats:
-        """The score cache's size and its hits and misses since the service started (GetCacheStats)."""
-        return CacheStats.from_proto(self._unary(self._cache.GetCacheStats, cache_pb2.GetCacheStatsRequest()))
+        """The score cache's size and its hits and misses since the service started (GetCacheStats).
+
+        With several replicas, the sum over every replica of entries, hits, misses, coalesced and bytes_on_disk
+        (each entry lives on one replica, so entries counts each once), and path lists the replicas' store
+        names, comma-separated, in the target's order. A replica that cannot answer raises its error.
+        """
+        stats = [CacheStats.from_proto(self._unary(cache.GetCacheStats, cache_pb2.GetCacheStatsRequest()))
+                 for cache in self._cache]
+        if len(stats) == 1:
+            return stats[0]
+        return CacheStats(sum(s.entries for s in stats), sum(s.hits for s in stats), sum(s.misses for s in stats),
+                          sum(s.coalesced for s in stats), sum(s.bytes_on_disk for s in stats),
+                          ",".join(s.path for s in stats))
 
     def health(self, service: str = "") -> str:
-        """The serving status (grpc.health.v1), e.g. "SERVING": of the whole server, or of one service by name."""
-        response = self._unary(self._health.Check, health_pb2.HealthCheckRequest(service=service))
+        """The serving status (grpc.health.v1), e.g. "SERVING": of the whole server, or of one service by name.
+
+        With several replicas, of one that is up (as any request without an architecture).
+        """
+        response = self._routed(lambda replica: self._health[replica].Check,
+                                health_pb2.HealthCheckRequest(service=service), None)
         return health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
+
+    def _key(self, architecture: ArchitectureLike) -> str | None:
+        """The routing hash of a request for `architecture`; only computed with several replicas to route among."""
+        return None if self._router is None else canonical_hash(architecture)
+
+    def _with_key(self, key: str | None) -> tuple[tuple[str, str], ...]:
+        # The header the Java clients route by; sent alike so that both clients' requests look the same.
+        return self._metadata if key is None else (*self._metadata, (HASH_HEADER, key))
+
+    def _pick(self, key: str | None, timeout: float | None) -> int:
+        """The number of the replica a request with routing hash `key` goes to (the only one for a plain target)."""
+        return 0 if self._router is None else self._router.pick(key, timeout).number
+
+    def _fails_over(self, replica: int, error: grpc.RpcError, failed: set[int]) -> bool:
+        """Whether a call that failed on `replica` moves on along the ring: it was UNAVAILABLE, the replica
+        refuses connections, and it has not failed this request before (when every replica has, the error
+        stands). Records the replica as failed."""
+        if self._router is None or replica in failed or error.code() != grpc.StatusCode.UNAVAILABLE:
+            return False
+        failed.add(replica)
+        return self._router.is_down(self._router.replicas[replica], self._timeout)
+
+    def _routed(self, method: Callable[[int], Callable[..., _Response]], request: object, key: str | None) -> _Response:
+        """A unary call on the replica its routing hash picks, moving on along the ring past replicas that are down."""
+        failed: set[int] = set()
+        while True:
+            replica = self._pick(key, self._timeout)
+            try:
+                return method(replica)(request, timeout=self._timeout, metadata=self._with_key(key))
+            except grpc.RpcError as error:
+                if self._fails_over(replica, error, failed):
+                    continue
+                raise from_rpc_error(error) from error
 
     def _unary(self, method: Callable[..., _Response], request: object) -> _Response:
         try:
             return method(request, timeout=self._timeout, metadata=self._metadata)
         except grpc.RpcError as error:
             raise from_rpc_error(error) from error
+
+
+def _channel(target: str, authority: str | None, credentials: grpc.ChannelCredentials | None) -> grpc.Channel:
+    """A channel with the contract's service config; authority names a replica reached by its address."""
+    options: list[tuple[str, str | int]] = [("grpc.service_config", service_config()), ("grpc.enable_retries", 1)]
+    if authority is not None:
+        options.append(("grpc.default_authority", authority))
+        if credentials is not None:
+            # The certificate names the host the target named, not the address connected to.
+            options.append(("grpc.ssl_target_name_override", authority.rpartition(":")[0].strip("[]")))
+    if credentials is None:
+        return grpc.insecure_channel(target, options)
+    return grpc.secure_channel(target, credentials, options)
+
+
+class _Part:
+    """One replica's share of a routed batch: its ScoreArchitectures call and the caller's positions it holds."""
+
+    def __init__(self, replica: int, members: list[int],
+                 call: _StreamingCall[scoring_pb2.ScoreArchitecturesResult]) -> None:
+        self.replica = replica
+        self.members = members
+        self.call = call
+
+    def read(self, arrivals: queue.Queue[tuple[_Part, scoring_pb2.ScoreArchitecturesResult | grpc.RpcError | None]]
+             ) -> None:
+        """Passes each result on, then None at the end or the call's error."""
+        try:
+            for result in self.call:
+                arrivals.put((self, result))
+        except grpc.RpcError as error:
+            arrivals.put((self, error))
+            return
+        arrivals.put((self, None))
