@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.logging.log4j.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,6 +104,9 @@ public final class ScoringServiceCommand implements Callable<Integer> {
   @Mixin
   TransportOptions transport;
 
+  /** The serving service's close, run by the shutdown hook before the log is flushed. */
+  private static final AtomicReference<AutoCloseable> running = new AtomicReference<>();
+
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new ScoringServiceCommand());
     // A bad option is one line naming it, not the whole usage.
@@ -117,7 +122,25 @@ public final class ScoringServiceCommand implements Callable<Integer> {
       }
       throw error;
     });
+    // The one shutdown hook (Log4j's own is off in log4j2.xml): the asynchronous log is flushed last, after the
+    // service has drained, so the lines of the calls that finish during the drain are written too.
+    Runtime.getRuntime().addShutdownHook(new Thread(ScoringServiceCommand::shutDown, "knas-shutdown"));
     System.exit(cli.execute(args));
+  }
+
+  private static void shutDown() {
+    try {
+      AutoCloseable service = running.getAndSet(null);
+      if (service != null) {
+        service.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      System.err.println("scoring-service: did not shut down cleanly: " + e);
+    } finally {
+      LogManager.shutdown();
+    }
   }
 
   private void atLeast(String option, long value, long minimum) {
@@ -159,16 +182,10 @@ public final class ScoringServiceCommand implements Callable<Integer> {
         throw e;
       }
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-        telemetry.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        System.err.println("scoring-service: telemetry did not shut down cleanly: " + e);
-      }
-    }, "knas-shutdown"));
+    running.set(() -> {
+      server.close();
+      telemetry.close();
+    });
     if (portFile != null) {
       Path partial = portFile.resolveSibling(portFile.getFileName() + ".partial");
       Files.writeString(partial, Integer.toString(server.port()), StandardCharsets.UTF_8);

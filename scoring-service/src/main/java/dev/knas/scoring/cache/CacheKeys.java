@@ -2,7 +2,6 @@ package dev.knas.scoring.cache;
 
 import com.google.protobuf.CodedOutputStream;
 import dev.knas.v1.CacheKey;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
@@ -21,12 +20,13 @@ public final class CacheKeys {
 
   public static String hash(CacheKey key) {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      // Straight into an array of the exact size: every request hashes its key, cache hits included.
+      byte[] bytes = new byte[key.getSerializedSize()];
       CodedOutputStream out = CodedOutputStream.newInstance(bytes);
       out.useDeterministicSerialization();
       key.writeTo(out);
-      out.flush();
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+      out.checkNoSpaceLeft();
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (NoSuchAlgorithmException e) {

@@ -58,19 +58,24 @@ final class ScoringProtoUtil {
 
   /** Every form of {@code cell}, as its own canonical form, with the parameter count of what was computed. */
   static ResolvedArchitecture describe(Nb201Architecture cell, long parameterCount) {
-    return ResolvedArchitecture.newBuilder()
-        .setNb201String(cell.toBenchmarkString())
-        .setNb201Index(cell.index())
-        .setEdges(edges(cell))
-        .setCanonical(cell.toBenchmarkString())
-        .setParameterCount(parameterCount)
-        .build();
+    String forms = cell.toBenchmarkString();
+    return describe(cell, forms, forms, parameterCount);
   }
 
   /** The requested architecture's forms, with the canonical form and parameter count of what was computed. */
   static ResolvedArchitecture resolved(Nb201Architecture requested, ResolvedArchitecture computed) {
-    return describe(requested, computed.getParameterCount()).toBuilder()
-        .setCanonical(computed.getNb201String())
+    return describe(requested, requested.toBenchmarkString(), computed.getNb201String(),
+        computed.getParameterCount());
+  }
+
+  private static ResolvedArchitecture describe(Nb201Architecture cell, String nb201String, String canonical,
+      long parameterCount) {
+    return ResolvedArchitecture.newBuilder()
+        .setNb201String(nb201String)
+        .setNb201Index(cell.index())
+        .setEdges(edges(cell))
+        .setCanonical(canonical)
+        .setParameterCount(parameterCount)
         .build();
   }
 
