@@ -35,7 +35,7 @@ public interface ParameterInit {
         for (int i = 0; i < values.length; i++) {
           values[i] = random.nextDouble(-bound, bound);
         }
-        yield manager.create(values, shape).toType(type, false);
+        yield tensor(manager, values, shape, type);
       }
     };
   }
@@ -53,8 +53,24 @@ public interface ParameterInit {
         for (int i = 0; i < values.length; i++) {
           values[i] = Math.sin(0.37 * i + 1.3 * position) / Math.sqrt(fanIn);
         }
-        yield manager.create(values, shape).toType(type, false);
+        yield tensor(manager, values, shape, type);
       }
     };
+  }
+
+  /**
+   * {@code values} as a tensor of {@code type}. Float32 values are rounded on the JVM, to nearest as the engine's
+   * conversion rounds, so the tensor is the same while half the bytes cross JNI and no conversion runs there
+   * (that conversion was 5% of an MGM request's engine time).
+   */
+  private static NDArray tensor(NDManager manager, double[] values, Shape shape, DataType type) {
+    if (type == DataType.FLOAT32) {
+      float[] rounded = new float[values.length];
+      for (int i = 0; i < values.length; i++) {
+        rounded[i] = (float) values[i];
+      }
+      return manager.create(rounded, shape);
+    }
+    return manager.create(values, shape).toType(type, false);
   }
 }
