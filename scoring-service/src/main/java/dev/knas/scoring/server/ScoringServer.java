@@ -8,6 +8,11 @@ import dev.knas.scoring.data.Dataset;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.data.DatasetException;
 import dev.knas.scoring.device.DeviceSelection;
+import dev.knas.scoring.kernel.GradientKernelScorer;
+import dev.knas.scoring.kernel.KernelRequest;
+import dev.knas.scoring.kernel.Precision;
+import dev.knas.space.Nb201Architecture;
+import dev.knas.space.Operation;
 import dev.knas.telemetry.Telemetry;
 import dev.knas.v1.ScoringServiceGrpc;
 import io.grpc.InsecureServerCredentials;
@@ -103,7 +108,7 @@ public final class ScoringServer implements AutoCloseable {
   public static ScoringServer start(Config config) throws IOException {
     // The default data set is read and fingerprinted while the engine loads, so that the first request costs
     // what the second does; other data sets still open on their first request.
-    CompletableFuture<Void> warm = CompletableFuture.runAsync(() -> warmUp(config.datasets(),
+    CompletableFuture<Optional<Dataset>> warm = CompletableFuture.supplyAsync(() -> warmUp(config.datasets(),
         config.defaultDataset()));
     Engine engine = Engine.getEngine("PyTorch");
     ScoreStore store = ScoreStore.open(config.storeDir());
@@ -119,7 +124,11 @@ public final class ScoringServer implements AutoCloseable {
     String engineName = engine.getEngineName() + " " + engine.getVersion() + " via DJL " + Engine.getDjlVersion();
     Server server;
     try {
-      warm.join();
+      // On the engine's own thread: its native allocator arena and thread-local engine state are what requests use.
+      warm.join().ifPresent(dataset -> queue.continueWith("start-up", () -> {
+        warmEngine(dataset, DeviceSelection.ofEngine(engine).resolve("auto"));
+        return null;
+      }).join());
       NettyServerBuilder builder = config.transport().serverBuilder(config.address())
           .intercept(new ClientIdentity())
           .intercept(config.telemetry().serverInterceptor())
@@ -154,7 +163,7 @@ public final class ScoringServer implements AutoCloseable {
    * Opens the default data set and computes its fingerprint (every cache key holds it). One that cannot be read
    * does not stop the service: its requests fail as before, naming the file, and it is tried again on each.
    */
-  private static void warmUp(DatasetCatalog datasets, String name) {
+  private static Optional<Dataset> warmUp(DatasetCatalog datasets, String name) {
     long start = System.nanoTime();
     try {
       Dataset dataset = datasets.get(name);
@@ -162,9 +171,28 @@ public final class ScoringServer implements AutoCloseable {
       log.info("default dataset {}: {} training and {} test images, fingerprint {} ({} ms)", name,
           dataset.train().size(), dataset.test().size(), fingerprint.substring(0, 12),
           (System.nanoTime() - start) / 1_000_000);
+      return Optional.of(dataset);
     } catch (DatasetException e) {
       log.warn("default dataset {} is unavailable; its requests will fail until it can be read: {}", name,
           e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * One MGM computation (not cached) before the service serves, on the space's largest network at the default n
+   * and data set: the engine's first passes pay one-time costs (memory first taken from the system and touched,
+   * Java code compiled, native kernels chosen) that would otherwise fall on the first request.
+   */
+  private static void warmEngine(Dataset dataset, ai.djl.Device device) {
+    long start = System.nanoTime();
+    try {
+      GradientKernelScorer.compute(new KernelRequest(Nb201Architecture.uniform(Operation.NOR_CONV_3X3), dataset,
+          Math.min(RequestResolver.DEFAULT_SAMPLES, dataset.train().size()), 0, device, Precision.FLOAT32, false));
+      log.info("engine warmed up on {} ({} ms)", device, (System.nanoTime() - start) / 1_000_000);
+    } catch (RuntimeException e) {
+      // Only the first request's speed depends on it; whatever failed here, requests report for themselves.
+      log.warn("engine warm-up on {} failed, the first request will be slower: {}", device, e.toString());
     }
   }
 
