@@ -56,18 +56,18 @@ final class CacheCommand {
         out().printf("{\"replicas\":{%s},\"total\":%s}%n", each, printer.print(total));
         return 0;
       }
-      String row = "%-24s %12s %12s %12s %12s %16s  %s%n";
-      out().printf(row, "replica", "entries", "hits", "misses", "coalesced", "bytes on disk", "store");
-      for (Map.Entry<String, CacheStats> replica : replicas.entrySet()) {
-        CacheStats r = replica.getValue();
-        out().printf(row, replica.getKey(), String.format("%,d", r.getEntries()), String.format("%,d", r.getHits()),
-            String.format("%,d", r.getMisses()), String.format("%,d", r.getCoalesced()),
-            String.format("%,d", r.getBytesOnDisk()), r.getPath());
-      }
-      out().printf(row, "total", String.format("%,d", total.getEntries()), String.format("%,d", total.getHits()),
-          String.format("%,d", total.getMisses()), String.format("%,d", total.getCoalesced()),
-          String.format("%,d", total.getBytesOnDisk()), "");
+      out().printf(ROW, "replica", "entries", "hits", "misses", "coalesced", "bytes on disk", "store");
+      replicas.forEach(this::printRow);
+      printRow("total", total);
       return 0;
+    }
+
+    private static final String ROW = "%-24s %12s %12s %12s %12s %16s  %s%n";
+
+    private void printRow(String name, CacheStats r) {
+      out().printf(ROW, name, String.format("%,d", r.getEntries()), String.format("%,d", r.getHits()),
+          String.format("%,d", r.getMisses()), String.format("%,d", r.getCoalesced()),
+          String.format("%,d", r.getBytesOnDisk()), r.getPath());
     }
 
     /** The replicas' counts added up; the store name is kept only when there is one replica. */

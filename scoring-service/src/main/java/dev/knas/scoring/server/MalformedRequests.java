@@ -1,6 +1,7 @@
 package dev.knas.scoring.server;
 
-import io.grpc.Attributes;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
@@ -9,7 +10,6 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
-import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -124,73 +124,14 @@ final class MalformedRequests {
   }
 
   /** The raw call seen as the method's typed call by the method's handler. */
-  private static final class TypedCall<Q, R> extends ServerCall<Q, R> {
-    private final ServerCall<InputStream, R> raw;
+  private static final class TypedCall<Q, R> extends SimpleForwardingServerCall<Q, R> {
     private final MethodDescriptor<Q, R> method;
 
+    @SuppressWarnings("unchecked")
     TypedCall(ServerCall<InputStream, R> raw, MethodDescriptor<Q, R> method) {
-      this.raw = raw;
+      // Only the method descriptor names the request type; every other call goes to the raw call as it is.
+      super((ServerCall<Q, R>) (ServerCall<?, R>) raw);
       this.method = method;
-    }
-
-    @Override
-    public void request(int count) {
-      raw.request(count);
-    }
-
-    @Override
-    public void sendHeaders(Metadata headers) {
-      raw.sendHeaders(headers);
-    }
-
-    @Override
-    public void sendMessage(R message) {
-      raw.sendMessage(message);
-    }
-
-    @Override
-    public boolean isReady() {
-      return raw.isReady();
-    }
-
-    @Override
-    public void close(Status status, Metadata trailers) {
-      raw.close(status, trailers);
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return raw.isCancelled();
-    }
-
-    @Override
-    public void setMessageCompression(boolean enabled) {
-      raw.setMessageCompression(enabled);
-    }
-
-    @Override
-    public void setCompression(String compressor) {
-      raw.setCompression(compressor);
-    }
-
-    @Override
-    public void setOnReadyThreshold(int numBytes) {
-      raw.setOnReadyThreshold(numBytes);
-    }
-
-    @Override
-    public Attributes getAttributes() {
-      return raw.getAttributes();
-    }
-
-    @Override
-    public String getAuthority() {
-      return raw.getAuthority();
-    }
-
-    @Override
-    public io.grpc.SecurityLevel getSecurityLevel() {
-      return raw.getSecurityLevel();
     }
 
     @Override
