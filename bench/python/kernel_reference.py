@@ -6,14 +6,15 @@ on n CIFAR-10 training images (float32, training mode), timing network construct
   per-sample  what the KNAS code does: n single-image forward+backward passes, then the Gram matrix;
   batched     one forward+backward of the n images with per-sample normalisation (instance statistics in every
               BatchNorm), the floor for this definition of MGM.
-Prints one JSON object per architecture: {"arch", "mode", "seconds" (median over --repeats), "mgm"}.
+Runs as a worker, so that the benchmark can time the service and PyTorch in turn under the same conditions: after
+one warm-up computation of --warm-up-arch, reads one architecture per line from standard input, computes it once
+and prints {"arch", "mode", "seconds", "mgm"} as one JSON line; ends at the end of its input.
 """
 import argparse
 import gzip
 import json
 import os
 import random
-import statistics
 import sys
 import time
 
@@ -74,28 +75,26 @@ def batched_mgm(arch, x, y):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arch", action="append", required=True)
     parser.add_argument("--mode", choices=["per-sample", "batched"], required=True)
     parser.add_argument("--cifar-dir", required=True)
     parser.add_argument("--samples", type=int, default=50)
-    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--warm-up-arch", required=True, help="computed once first (thread pools, allocator)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     x, y = samples(args.cifar_dir, args.samples, args.seed)
     compute = per_sample_mgm if args.mode == "per-sample" else batched_mgm
     torch.manual_seed(args.seed)
-    compute(args.arch[0], x, y)  # warm-up: thread pools, allocator
-    for arch in args.arch:
-        seconds = []
-        for _ in range(args.repeats):
-            start = time.perf_counter()
-            mgm = compute(arch, x, y)
-            seconds.append(time.perf_counter() - start)
-        print(json.dumps({"arch": arch, "mode": args.mode, "seconds": statistics.median(seconds), "mgm": mgm}),
-              flush=True)
+    compute(args.warm_up_arch, x, y)
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        arch = line.strip()
+        start = time.perf_counter()
+        mgm = compute(arch, x, y)
+        seconds = time.perf_counter() - start
+        print(json.dumps({"arch": arch, "mode": args.mode, "seconds": seconds, "mgm": mgm}), flush=True)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ package dev.knas.scoring;
 import dev.knas.scoring.bench.CacheHitBenchmark;
 import dev.knas.scoring.bench.KernelComparisonBenchmark;
 import dev.knas.scoring.bench.KernelPathBenchmark;
+import dev.knas.scoring.bench.OpProfileBenchmark;
 import dev.knas.scoring.bench.ProcessBenchmark;
 import dev.knas.scoring.bench.ProxyCostBenchmark;
 import dev.knas.scoring.bench.ReplicaBenchmark;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Option;
     description = "Serves knas.v1.ScoringService (plus gRPC health and reflection) until stopped.",
     subcommands = {SelfTestCommand.class, KernelPathBenchmark.class, CacheHitBenchmark.class,
         TrainingEpochBenchmark.class, KernelComparisonBenchmark.class, ProcessBenchmark.class,
-        ProxyCostBenchmark.class, ReplicaBenchmark.class, VerifyStoreCommand.class})
+        ProxyCostBenchmark.class, ReplicaBenchmark.class, OpProfileBenchmark.class, VerifyStoreCommand.class})
 public final class ScoringServiceCommand implements Callable<Integer> {
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",

@@ -21,7 +21,10 @@ import dev.knas.space.Nb201Architecture;
 import dev.knas.space.Operation;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * NAS-Bench-201's "TinyNetwork" (C = 16, N = 5) for one cell, as a DJL block, exactly as section 3 of the spec
@@ -148,7 +151,7 @@ public final class Nb201Network extends AbstractBlock {
     Object observer = params == null ? null : params.get(OBSERVER_KEY);
     Pass pass = new Pass(store, inputs.head().getDevice(), training,
         mode == null ? Normalization.BATCH : (Normalization) mode,
-        observer == null ? NO_OBSERVER : (Observer) observer);
+        observer == null ? NO_OBSERVER : (Observer) observer, new HashMap<>());
     NDArray x = stem.forward(pass, inputs.head());
     for (Stage stage : stages) {
       x = stage.forward(pass, x);
@@ -186,11 +189,19 @@ public final class Nb201Network extends AbstractBlock {
     };
   }
 
-  /** The state one forward pass shares with every layer. */
+  /**
+   * The state one forward pass shares with every layer, including constant tensors its layers need many times
+   * ({@code constants}, built once per pass by {@link #constant}).
+   */
   private record Pass(ParameterStore store, Device device, boolean training, Normalization normalization,
-      Observer observer) {
+      Observer observer, Map<String, NDArray> constants) {
     NDArray value(Parameter p) {
       return store.getValue(p, device, training);
+    }
+
+    /** The constant named {@code key}, built by {@code build} on the pass's first request for it. */
+    NDArray constant(String key, Supplier<NDArray> build) {
+      return constants.computeIfAbsent(key, k -> build.get());
     }
 
     NDArray relu(NDArray x) {
@@ -236,14 +247,17 @@ public final class Nb201Network extends AbstractBlock {
             pass.training());
       }
       // Per-sample statistics: fold the batch into the channel axis, so each (sample, channel) plane is
-      // normalised on its own by one fused kernel; the running statistics are left untouched.
+      // normalised on its own by one fused kernel; the layer's running statistics are left untouched. The engine
+      // wants running statistics to update: scratch ones, shared by the pass's layers of the same width.
       Shape shape = x.getShape();
       long samples = shape.get(0);
       long planes = samples * shape.get(1);
-      NDManager m = x.getManager();
       NDArray folded = x.reshape(1, planes, shape.get(2), shape.get(3));
-      NDArray out = TorchOps.batchNorm(folded, m.zeros(new Shape(planes), x.getDataType()),
-          m.ones(new Shape(planes), x.getDataType()), gamma.tile(samples), beta.tile(samples), true);
+      NDManager m = x.getManager();
+      NDArray scratchMean = pass.constant("mean" + planes, () -> m.zeros(new Shape(planes), x.getDataType()));
+      NDArray scratchVar = pass.constant("var" + planes, () -> m.ones(new Shape(planes), x.getDataType()));
+      NDArray out = TorchOps.batchNorm(folded, scratchMean, scratchVar, gamma.tile(samples), beta.tile(samples),
+          true);
       return out.reshape(shape);
     }
   }
@@ -312,7 +326,8 @@ public final class Nb201Network extends AbstractBlock {
         case NONE -> null;
         case SKIP_CONNECT -> in;
         case NOR_CONV_1X1, NOR_CONV_3X3 -> conv.forward(pass, in);
-        case AVG_POOL_3X3 -> TorchOps.avgPool3x3ExcludingPadding(in);
+        case AVG_POOL_3X3 -> TorchOps.avgPool3x3ExcludingPadding(in, pass.constant(
+            "pool" + in.getShape().get(2) + "x" + in.getShape().get(3), () -> TorchOps.realCellFraction(in)));
       };
     }
   }

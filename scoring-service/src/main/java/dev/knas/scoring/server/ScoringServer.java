@@ -17,6 +17,7 @@ import dev.knas.telemetry.Telemetry;
 import dev.knas.v1.ScoringServiceGrpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -124,17 +125,23 @@ public final class ScoringServer implements AutoCloseable {
     String engineName = engine.getEngineName() + " " + engine.getVersion() + " via DJL " + Engine.getDjlVersion();
     Server server;
     try {
-      // On the engine's own thread: its native allocator arena and thread-local engine state are what requests use.
-      warm.join().ifPresent(dataset -> queue.continueWith("start-up", () -> {
-        warmEngine(dataset, DeviceSelection.ofEngine(engine).resolve("auto"));
-        return null;
-      }).join());
+      ServerServiceDefinition cacheService = MalformedRequests.guard(new ScoreCacheGrpcService(cache, resolver)
+          .bindService());
+      warm.join().ifPresent(dataset -> {
+        // On the engine's own thread: its native allocator arena and thread-local engine state are what requests
+        // use. One after the other: at the same time, each slows the other down on few cores.
+        queue.continueWith("start-up", () -> {
+          warmEngine(dataset, DeviceSelection.ofEngine(engine).resolve("auto"));
+          return null;
+        }).join();
+        RequestPathWarmUp.run(cacheService, new ClientIdentity());
+      });
       NettyServerBuilder builder = config.transport().serverBuilder(config.address())
           .intercept(new ClientIdentity())
           .intercept(config.telemetry().serverInterceptor())
           .addService(MalformedRequests.guard(new ScoringGrpcService(resolver,
               new CachedScoring(queue, slots, cache, engineName, telemetry), engineName, telemetry).bindService()))
-          .addService(MalformedRequests.guard(new ScoreCacheGrpcService(cache, resolver).bindService()))
+          .addService(cacheService)
           .addService(health.getHealthService());
       if (config.transport().reflection()) {
         builder.addService(ProtoReflectionServiceV1.newInstance());

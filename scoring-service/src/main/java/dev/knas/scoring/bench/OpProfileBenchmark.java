@@ -1,0 +1,321 @@
+package dev.knas.scoring.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.knas.scoring.DataOptions;
+import dev.knas.scoring.data.Dataset;
+import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.scoring.kernel.GradientKernelScorer;
+import dev.knas.scoring.kernel.KernelRequest;
+import dev.knas.scoring.kernel.Precision;
+import dev.knas.space.CanonicalForm;
+import dev.knas.space.Nb201Architecture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scoring-service bench-ops}: where the gap between the service's MGM and PyTorch's batched pass sits. The
+ * same computation (network construction and initialisation, one forward and backward with per-sample
+ * normalisation, the sum of squares) runs under each library's own profiler, libtorch 2.7.1 through DJL as the
+ * service runs it and Debian's PyTorch 1.13 as {@code bench/python/kernel_reference.py} runs it. Each op's self
+ * time is summed by op family and by op and input shapes, and the time outside every op (this project's Java and
+ * the JNI calls; Python's interpreter on the other side) is what remains of the wall time. Prints tables.
+ */
+@Command(name = "bench-ops", mixinStandardHelpOptions = true,
+    description = "MGM profiled op by op: the service's engine (libtorch 2.7.1 via DJL) vs PyTorch's batched pass.")
+public final class OpProfileBenchmark implements Callable<Integer> {
+
+  @Option(names = "--arch", description = "NAS-Bench-201 index or string; repeatable (default: the cells of"
+      + " bench-kernel-vs-pytorch that are their own canonical form).")
+  List<String> architectures;
+
+  @Option(names = "--python", defaultValue = "${env:KNAS_TORCH_PYTHON:-/usr/bin/python3}",
+      description = "Python with torch (default: $KNAS_TORCH_PYTHON or /usr/bin/python3).")
+  String python;
+
+  @Option(names = "--repeats", defaultValue = "3",
+      description = "Profiled computations per architecture and library, after 2 warm-ups (default:"
+          + " ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--samples", defaultValue = "50", description = "n (default: ${DEFAULT-VALUE}).")
+  int samples;
+
+  @Option(names = "--isolated-runs", defaultValue = "30", description = "Timed runs of each op alone (default:"
+      + " ${DEFAULT-VALUE}).")
+  int isolatedRuns;
+
+  @Option(names = "--top", defaultValue = "12", description = "Rows of the op-and-shape table (default:"
+      + " ${DEFAULT-VALUE}).")
+  int top;
+
+  @Mixin
+  DataOptions data;
+
+  @Override
+  public Integer call() throws Exception {
+    DatasetCatalog catalog = data.catalog();
+    Path cifar = catalog.cifar10Folder().orElseThrow(() -> new IllegalArgumentException(
+        "the benchmark needs CIFAR-10: pass --data-dir (or KNAS_DATA_DIR) or --cifar10-dir"));
+    List<Nb201Architecture> cells = cells();
+    Dataset images = catalog.get("cifar10");
+    int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", "2"));
+    List<OpProfile> service = new ArrayList<>();
+    for (Nb201Architecture cell : cells) {
+      service.add(profileService(cell, images));
+    }
+    List<Object[]> serviceOps = isolatedOps();
+    List<OpProfile> pytorch = new ArrayList<>();
+    List<Object[]> pytorchOps = new ArrayList<>();
+    runPytorch(cells, cifar, threads, pytorch, pytorchOps);
+    System.out.printf("MGM profiled op by op, cifar10, n = %d, float32, %d threads, ms per computation (mean of %d"
+        + " under each library's profiler, after 2 warm-ups): service = libtorch 2.7.1 via DJL as the service runs"
+        + " it; pytorch = the baseline's batched pass, PyTorch %s%n", samples, threads, repeats,
+        pytorchVersion());
+    printCells(cells, service, pytorch);
+    printFamilies(service, pytorch);
+    printOps(service, pytorch);
+    printIsolated(serviceOps, pytorchOps);
+    return 0;
+  }
+
+  private List<Nb201Architecture> cells() {
+    if (architectures != null) {
+      return architectures.stream().map(Nb201Architecture::fromIndexOrString).toList();
+    }
+    return KernelComparisonBenchmark.ARCHITECTURES.stream().map(Nb201Architecture::fromIndex)
+        .filter(cell -> CanonicalForm.of(cell).equals(cell)).toList();
+  }
+
+  /**
+   * The computation the service runs for a cache miss, on the literal cell as PyTorch builds it (the service would
+   * compute the cell's canonical form: the same cell for the default architectures).
+   */
+  private OpProfile profileService(Nb201Architecture cell, Dataset images) throws IOException {
+    KernelRequest request = new KernelRequest(cell, images, samples, 0, Device.cpu(), Precision.FLOAT32, false);
+    GradientKernelScorer.compute(request);
+    GradientKernelScorer.compute(request);
+    Path trace = Files.createTempFile("knas-bench-ops", ".json");
+    try {
+      JniUtils.startProfile(false, true, false);
+      long start = System.nanoTime();
+      for (int i = 0; i < repeats; i++) {
+        GradientKernelScorer.compute(request);
+      }
+      double wallMicros = (System.nanoTime() - start) / 1e3 / repeats;
+      JniUtils.stopProfile(trace.toString());
+      return OpProfile.fromChromeTrace(trace, wallMicros, repeats);
+    } finally {
+      Files.deleteIfExists(trace);
+    }
+  }
+
+  /** Runs {@code bench/python/op_profile.py}: its profiles into {@code profiles}, its isolated ops into {@code ops}. */
+  private void runPytorch(List<Nb201Architecture> cells, Path cifar, int threads, List<OpProfile> profiles,
+      List<Object[]> ops) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(python, "bench/python/op_profile.py", "--cifar-dir",
+        cifar.toString(), "--samples", Integer.toString(samples), "--repeats", Integer.toString(repeats),
+        "--threads", Integer.toString(threads), "--isolated-runs", Integer.toString(isolatedRuns)));
+    for (Nb201Architecture cell : cells) {
+      command.add("--arch");
+      command.add(cell.toBenchmarkString());
+    }
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("the PyTorch profile failed (run from the repository root, with a Python"
+          + " that has torch): " + String.join(" ", command.subList(0, 2)));
+    }
+    ObjectMapper json = new ObjectMapper();
+    for (String line : output.strip().split("\n")) {
+      JsonNode node = json.readTree(line);
+      if (node.has("isolated")) {
+        node.get("isolated").forEach(row -> ops.add(new Object[] {row.get(0).asText(), row.get(1).asText(),
+            row.get(2).asDouble()}));
+      } else {
+        profiles.add(OpProfile.fromPythonLine(node));
+      }
+    }
+  }
+
+  /**
+   * The network's main ops alone on their shapes, unprofiled, as {@code bench/python/op_profile.py} times them:
+   * {label, shape, median ms}. Each run takes fresh leaves, so its gradients are new tensors as in a computation.
+   */
+  private List<Object[]> isolatedOps() {
+    List<Object[]> rows = new ArrayList<>();
+    Shape one = new Shape(1, 1);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      for (int[] stage : new int[][] {{16, 32}, {32, 16}, {64, 8}}) {
+        int channels = stage[0];
+        int size = stage[1];
+        Shape shape = new Shape(samples, channels, size, size);
+        String name = samples + "x" + channels + "x" + size + "x" + size;
+        NDArray x = manager.randomNormal(shape);
+        NDArray w = manager.randomNormal(new Shape(channels, channels, 3, 3)).mul(0.1);
+        NDArray g = manager.randomNormal(shape);
+        NDArray gamma = manager.ones(new Shape(channels));
+        NDArray beta = manager.zeros(new Shape(channels));
+        rows.add(new Object[] {"conv 3x3, forward", name, medianMillis(manager, m ->
+            Conv2d.conv2d(x, w, null, one, one, one, 1).head().attach(m))});
+        rows.add(new Object[] {"conv 3x3, forward+backward", name, medianMillis(manager, m -> backward(() ->
+            Conv2d.conv2d(leaf(x, m), leaf(w, m), null, one, one, one, 1).head().mul(g).sum()))});
+        rows.add(new Object[] {"per-sample batch norm, forward+backward", name, medianMillis(manager, m ->
+            backward(() -> {
+              long planes = (long) samples * channels;
+              NDArray folded = leaf(x, m).reshape(1, planes, size, size);
+              NDArray out = JniUtils.batchNorm((PtNDArray) folded, (PtNDArray) m.zeros(new Shape(planes)),
+                  (PtNDArray) m.ones(new Shape(planes)), (PtNDArray) leaf(gamma, m).tile(samples),
+                  (PtNDArray) leaf(beta, m).tile(samples), true, 0.1, 1e-5);
+              return out.reshape(shape).mul(g).sum();
+            }))});
+        rows.add(new Object[] {"ReLU, forward+backward", name, medianMillis(manager, m ->
+            backward(() -> Activation.relu(leaf(x, m)).mul(g).sum()))});
+      }
+    }
+    return rows;
+  }
+
+  /** A new leaf that shares {@code array}'s values and collects its own gradient, freed with {@code scope}. */
+  private static NDArray leaf(NDArray array, NDManager scope) {
+    NDArray leaf = array.stopGradient();
+    leaf.attach(scope);
+    leaf.setRequiresGradient(true);
+    return leaf;
+  }
+
+  /** Runs {@code forward} with gradients recorded, then the backward pass of the scalar it returns. */
+  private static void backward(Supplier<NDArray> forward) {
+    try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+      collector.backward(forward.get());
+    }
+  }
+
+  /** Median milliseconds of {@code run}, each run's arrays freed with its own sub-manager; after 5 warm-ups. */
+  private double medianMillis(NDManager manager, Consumer<NDManager> run) {
+    double[] millis = new double[isolatedRuns];
+    for (int i = -5; i < isolatedRuns; i++) {
+      try (NDManager scope = manager.newSubManager()) {
+        long start = System.nanoTime();
+        run.accept(scope);
+        if (i >= 0) {
+          millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+      }
+    }
+    return BenchTargets.median(millis);
+  }
+
+  private String pytorchVersion() throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(python, "-c", "import torch; print(torch.__version__)")
+        .redirectErrorStream(true).start();
+    String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    return process.waitFor() == 0 ? version : "(version unknown)";
+  }
+
+  /** Per cell: wall, inside the ops, outside them, for both; and the share of the wall gap that is in ops. */
+  private static void printCells(List<Nb201Architecture> cells, List<OpProfile> service, List<OpProfile> pytorch) {
+    System.out.printf("%-7s %-10s %-10s %-11s %-10s %-10s %-11s %-8s %-8s %-12s%n", "index", "service", "in ops",
+        "outside", "pytorch", "in ops", "outside", "wall", "ops", "gap in ops");
+    for (int i = 0; i < cells.size(); i++) {
+      OpProfile s = service.get(i);
+      OpProfile p = pytorch.get(i);
+      double gap = s.wallMicros() - p.wallMicros();
+      double opGap = s.opMicros() - p.opMicros();
+      System.out.printf("%-7s %-10.1f %-10.1f %-11.1f %-10.1f %-10.1f %-11.1f %-8.2f %-8.2f %-12s%n",
+          cells.get(i).index(), s.wallMicros() / 1e3, s.opMicros() / 1e3, (s.wallMicros() - s.opMicros()) / 1e3,
+          p.wallMicros() / 1e3, p.opMicros() / 1e3, (p.wallMicros() - p.opMicros()) / 1e3,
+          s.wallMicros() / p.wallMicros(), s.opMicros() / p.opMicros(),
+          gap > 0 ? String.format("%.0f%%", 100 * opGap / gap) : "no gap");
+    }
+  }
+
+  /** Summed over the cells: self time by op family, and outside the ops. */
+  private static void printFamilies(List<OpProfile> service, List<OpProfile> pytorch) {
+    Map<OpFamily, double[]> totals = new EnumMap<>(OpFamily.class);
+    double[] outside = new double[2];
+    double[] wall = new double[2];
+    for (int side = 0; side < 2; side++) {
+      for (OpProfile profile : side == 0 ? service : pytorch) {
+        for (OpProfile.Op op : profile.ops()) {
+          totals.computeIfAbsent(OpFamily.of(op.name()), f -> new double[2])[side] += op.selfMicros();
+        }
+        outside[side] += profile.wallMicros() - profile.opMicros();
+        wall[side] += profile.wallMicros();
+      }
+    }
+    System.out.printf("%nall cells together, ms per computation of each%n%-44s %-10s %-10s %-12s %-8s%n", "where",
+        "service", "pytorch", "difference", "ratio");
+    totals.forEach((family, t) -> printRow(family.label, t[0], t[1]));
+    printRow("outside the ops (Java and JNI; Python)", outside[0], outside[1]);
+    printRow("total (wall)", wall[0], wall[1]);
+  }
+
+  /** Summed over the cells: the ops that take the most time, each on its input shapes. */
+  private void printOps(List<OpProfile> service, List<OpProfile> pytorch) {
+    Map<String, double[]> totals = new HashMap<>();
+    for (int side = 0; side < 2; side++) {
+      for (OpProfile profile : side == 0 ? service : pytorch) {
+        for (OpProfile.Op op : profile.ops()) {
+          double[] t = totals.computeIfAbsent(op.name() + '\n' + op.shapes(), k -> new double[4]);
+          t[side] += op.selfMicros();
+          t[2 + side] += op.calls();
+        }
+      }
+    }
+    System.out.printf("%nthe %d ops on given input shapes that take the most time, all cells together, ms per"
+        + " computation of each%n%-30s %-38s %-9s %-10s %-10s %-8s%n", top, "op", "input shapes", "calls",
+        "service", "pytorch", "ratio");
+    totals.entrySet().stream()
+        .sorted(Comparator.comparingDouble(e -> -(e.getValue()[0] + e.getValue()[1])))
+        .limit(top)
+        .forEach(e -> {
+          String[] key = e.getKey().split("\n", 2);
+          double[] t = e.getValue();
+          System.out.printf("%-30s %-38s %-9s %-10.1f %-10.1f %-8s%n", key[0], key[1],
+              t[2] == t[3] ? String.format("%.0f", t[2]) : String.format("%.0f/%.0f", t[2], t[3]), t[0] / 1e3,
+              t[1] / 1e3, t[1] > 0 ? String.format("%.2f", t[0] / t[1]) : "-");
+        });
+  }
+
+  /** The isolated ops side by side. */
+  private void printIsolated(List<Object[]> service, List<Object[]> pytorch) {
+    System.out.printf("%nthe network's main ops alone on their shapes, unprofiled, median ms of %d runs%n"
+        + "%-42s %-14s %-10s %-10s %-8s%n", isolatedRuns, "op", "input", "service", "pytorch", "ratio");
+    for (int i = 0; i < service.size(); i++) {
+      double s = (double) service.get(i)[2];
+      double p = (double) pytorch.get(i)[2];
+      System.out.printf("%-42s %-14s %-10.3f %-10.3f %-8.2f%n", service.get(i)[0], service.get(i)[1], s, p, s / p);
+    }
+  }
+
+  private static void printRow(String label, double serviceMicros, double pytorchMicros) {
+    System.out.printf("%-44s %-10.1f %-10.1f %-12.1f %-8s%n", label, serviceMicros / 1e3, pytorchMicros / 1e3,
+        (serviceMicros - pytorchMicros) / 1e3,
+        pytorchMicros > 0 ? String.format("%.2f", serviceMicros / pytorchMicros) : "-");
+  }
+}

@@ -1,0 +1,74 @@
+package dev.knas.scoring.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bench/python/kernel_reference.py} as a worker process: each call computes one architecture's MGM in
+ * PyTorch and returns the time PyTorch measured, so that a benchmark can time the service and PyTorch in turn.
+ */
+final class PytorchBaseline implements AutoCloseable {
+
+  /** One timed computation. */
+  record Computation(double seconds, double mgm) {}
+
+  private final Process process;
+  private final Writer requests;
+  private final BufferedReader answers;
+  private final ObjectMapper json = new ObjectMapper();
+
+  private PytorchBaseline(Process process) {
+    this.process = process;
+    this.requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Starts the worker ({@code mode} is {@code batched} or {@code per-sample}) and waits for its warm-up
+   * computation of {@code warmUpArch}.
+   */
+  static PytorchBaseline start(String python, String mode, Path cifar, int samples, int threads, String warmUpArch)
+      throws IOException {
+    Process process = new ProcessBuilder(List.of(python, "bench/python/kernel_reference.py", "--mode", mode,
+        "--cifar-dir", cifar.toString(), "--samples", Integer.toString(samples), "--threads",
+        Integer.toString(threads), "--warm-up-arch", warmUpArch))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    PytorchBaseline baseline = new PytorchBaseline(process);
+    baseline.next();
+    return baseline;
+  }
+
+  /** Computes {@code arch} (a NAS-Bench-201 string) once. */
+  Computation compute(String arch) throws IOException {
+    requests.write(arch + "\n");
+    requests.flush();
+    JsonNode answer = next();
+    return new Computation(answer.get("seconds").asDouble(), answer.get("mgm").asDouble());
+  }
+
+  private JsonNode next() throws IOException {
+    String line = answers.readLine();
+    if (line == null) {
+      throw new IllegalStateException("the PyTorch baseline stopped (run from the repository root, with a Python"
+          + " that has torch; its error is above)");
+    }
+    return json.readTree(line);
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    requests.close();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
