@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.knas.scoring.network.Nb201Network;
@@ -121,12 +123,17 @@ public final class GradientKernel {
     return network.trainables().stream().map(t -> t.parameter().getArray()).toList();
   }
 
-  /** Zeroes the gradients the engine accumulated into {@code parameters}. */
+  /**
+   * Zeroes the gradients the engine accumulated into {@code parameters}. A parameter that no backward pass has
+   * reached yet has none and is left so (DJL's {@code getGradient} would allocate and fill a zero tensor for it).
+   */
   public static void zeroGradients(List<NDArray> parameters) {
     for (NDArray p : parameters) {
       if (p.hasGradient()) {
-        try (NDArray g = p.getGradient()) {
-          g.subi(g);
+        try (NDArray g = JniUtils.getGradient((PtNDArray) p)) {
+          if (g != null) {
+            g.subi(g);
+          }
         }
       }
     }
