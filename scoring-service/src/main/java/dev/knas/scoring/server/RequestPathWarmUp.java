@@ -55,10 +55,11 @@ final class RequestPathWarmUp {
   private RequestPathWarmUp() {}
 
   /**
-   * Runs the calls against {@code cacheService} and returns how many were answered; a failure is logged and
-   * otherwise ignored (only the first request's speed depends on it).
+   * Runs the calls against {@code cacheService}, each an MGM request of {@code samples} images of the default
+   * data set, and returns how many were answered; a failure is logged and otherwise ignored (only the first
+   * request's speed depends on it).
    */
-  static int run(ServerServiceDefinition cacheService, ServerInterceptor clientIdentity) {
+  static int run(ServerServiceDefinition cacheService, ServerInterceptor clientIdentity, int samples) {
     long start = System.nanoTime();
     byte[] bytes = new byte[32];
     new SecureRandom().nextBytes(bytes);
@@ -78,7 +79,7 @@ final class RequestPathWarmUp {
           .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
       for (int i = 0; i < CALLS; i++) {
         stub.withDeadlineAfter(30, TimeUnit.SECONDS).lookupScore(LookupScoreRequest.newBuilder()
-            .setRequest(probe(i)).build());
+            .setRequest(probe(i, samples)).build());
         answered++;
       }
       log.info("request path warmed up ({} cache lookups, {} ms)", CALLS, (System.nanoTime() - start) / 1_000_000);
@@ -100,13 +101,13 @@ final class RequestPathWarmUp {
     return answered;
   }
 
-  /** An MGM request for the largest network on the default data set, with a different seed each time. */
-  private static ScoreArchitectureRequest probe(int seed) {
+  /** An MGM request for the largest network on the default data set. */
+  private static ScoreArchitectureRequest probe(int seed, int samples) {
     return ScoreArchitectureRequest.newBuilder()
         .setArchitecture(Architecture.newBuilder()
             .setNb201String(Nb201Architecture.uniform(Operation.NOR_CONV_3X3).toBenchmarkString()))
         .setOptions(EvaluationOptions.newBuilder().setSeed(seed))
-        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(RequestResolver.DEFAULT_SAMPLES))
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(samples))
         .build();
   }
 

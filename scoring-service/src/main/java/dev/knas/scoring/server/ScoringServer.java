@@ -134,7 +134,7 @@ public final class ScoringServer implements AutoCloseable {
           warmEngine(dataset, DeviceSelection.ofEngine(engine).resolve("auto"));
           return null;
         }).join();
-        RequestPathWarmUp.run(cacheService, new ClientIdentity());
+        RequestPathWarmUp.run(cacheService, new ClientIdentity(), warmUpSamples(dataset));
       });
       NettyServerBuilder builder = config.transport().serverBuilder(config.address())
           .intercept(new ClientIdentity())
@@ -195,12 +195,17 @@ public final class ScoringServer implements AutoCloseable {
     long start = System.nanoTime();
     try {
       GradientKernelScorer.compute(new KernelRequest(Nb201Architecture.uniform(Operation.NOR_CONV_3X3), dataset,
-          Math.min(RequestResolver.DEFAULT_SAMPLES, dataset.train().size()), 0, device, Precision.FLOAT32, false));
+          warmUpSamples(dataset), 0, device, Precision.FLOAT32, false));
       log.info("engine warmed up on {} ({} ms)", device, (System.nanoTime() - start) / 1_000_000);
     } catch (RuntimeException e) {
       // Only the first request's speed depends on it; whatever failed here, requests report for themselves.
       log.warn("engine warm-up on {} failed, the first request will be slower: {}", device, e.toString());
     }
+  }
+
+  /** The default n, or all of a smaller data set's training images. */
+  private static int warmUpSamples(Dataset dataset) {
+    return Math.min(RequestResolver.DEFAULT_SAMPLES, dataset.train().size());
   }
 
   public int port() {
