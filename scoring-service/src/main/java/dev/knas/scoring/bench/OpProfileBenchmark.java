@@ -1,15 +1,7 @@
 package dev.knas.scoring.bench;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knas.scoring.DataOptions;
@@ -31,8 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,9 +78,9 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     for (Nb201Architecture cell : cells) {
       service.add(profileService(cell, images));
     }
-    List<Object[]> serviceOps = isolatedOps();
+    List<IsolatedOps.Row> serviceOps = IsolatedOps.time(samples, isolatedRuns);
     List<OpProfile> pytorch = new ArrayList<>();
-    List<Object[]> pytorchOps = new ArrayList<>();
+    List<IsolatedOps.Row> pytorchOps = new ArrayList<>();
     runPytorch(cells, cifar, threads, pytorch, pytorchOps);
     System.out.printf("MGM profiled op by op, cifar10, n = %d, float32, %d threads, ms per computation (mean of %d"
         + " under each library's profiler, after 2 warm-ups): service = libtorch 2.7.1 via DJL as the service runs"
@@ -136,7 +126,7 @@ public final class OpProfileBenchmark implements Callable<Integer> {
 
   /** Runs {@code bench/python/op_profile.py}: its profiles into {@code profiles}, its isolated ops into {@code ops}. */
   private void runPytorch(List<Nb201Architecture> cells, Path cifar, int threads, List<OpProfile> profiles,
-      List<Object[]> ops) throws IOException, InterruptedException {
+      List<IsolatedOps.Row> ops) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(python, "bench/python/op_profile.py", "--cifar-dir",
         cifar.toString(), "--samples", Integer.toString(samples), "--repeats", Integer.toString(repeats),
         "--threads", Integer.toString(threads), "--isolated-runs", Integer.toString(isolatedRuns)));
@@ -154,80 +144,12 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     for (String line : output.strip().split("\n")) {
       JsonNode node = json.readTree(line);
       if (node.has("isolated")) {
-        node.get("isolated").forEach(row -> ops.add(new Object[] {row.get(0).asText(), row.get(1).asText(),
-            row.get(2).asDouble()}));
+        node.get("isolated").forEach(row -> ops.add(new IsolatedOps.Row(row.get(0).asText(), row.get(1).asText(),
+            row.get(2).asDouble())));
       } else {
         profiles.add(OpProfile.fromPythonLine(node));
       }
     }
-  }
-
-  /**
-   * The network's main ops alone on their shapes, unprofiled, as {@code bench/python/op_profile.py} times them:
-   * {label, shape, median ms}. Each run takes fresh leaves, so its gradients are new tensors as in a computation.
-   */
-  private List<Object[]> isolatedOps() {
-    List<Object[]> rows = new ArrayList<>();
-    Shape one = new Shape(1, 1);
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      for (int[] stage : new int[][] {{16, 32}, {32, 16}, {64, 8}}) {
-        int channels = stage[0];
-        int size = stage[1];
-        Shape shape = new Shape(samples, channels, size, size);
-        String name = samples + "x" + channels + "x" + size + "x" + size;
-        NDArray x = manager.randomNormal(shape);
-        NDArray w = manager.randomNormal(new Shape(channels, channels, 3, 3)).mul(0.1);
-        NDArray g = manager.randomNormal(shape);
-        NDArray gamma = manager.ones(new Shape(channels));
-        NDArray beta = manager.zeros(new Shape(channels));
-        rows.add(new Object[] {"conv 3x3, forward", name, medianMillis(manager, m ->
-            Conv2d.conv2d(x, w, null, one, one, one, 1).head().attach(m))});
-        rows.add(new Object[] {"conv 3x3, forward+backward", name, medianMillis(manager, m -> backward(() ->
-            Conv2d.conv2d(leaf(x, m), leaf(w, m), null, one, one, one, 1).head().mul(g).sum()))});
-        rows.add(new Object[] {"per-sample batch norm, forward+backward", name, medianMillis(manager, m ->
-            backward(() -> {
-              long planes = (long) samples * channels;
-              NDArray folded = leaf(x, m).reshape(1, planes, size, size);
-              NDArray out = JniUtils.batchNorm((PtNDArray) folded, (PtNDArray) m.zeros(new Shape(planes)),
-                  (PtNDArray) m.ones(new Shape(planes)), (PtNDArray) leaf(gamma, m).tile(samples),
-                  (PtNDArray) leaf(beta, m).tile(samples), true, 0.1, 1e-5);
-              return out.reshape(shape).mul(g).sum();
-            }))});
-        rows.add(new Object[] {"ReLU, forward+backward", name, medianMillis(manager, m ->
-            backward(() -> Activation.relu(leaf(x, m)).mul(g).sum()))});
-      }
-    }
-    return rows;
-  }
-
-  /** A new leaf that shares {@code array}'s values and collects its own gradient, freed with {@code scope}. */
-  private static NDArray leaf(NDArray array, NDManager scope) {
-    NDArray leaf = array.stopGradient();
-    leaf.attach(scope);
-    leaf.setRequiresGradient(true);
-    return leaf;
-  }
-
-  /** Runs {@code forward} with gradients recorded, then the backward pass of the scalar it returns. */
-  private static void backward(Supplier<NDArray> forward) {
-    try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-      collector.backward(forward.get());
-    }
-  }
-
-  /** Median milliseconds of {@code run}, each run's arrays freed with its own sub-manager; after 5 warm-ups. */
-  private double medianMillis(NDManager manager, Consumer<NDManager> run) {
-    double[] millis = new double[isolatedRuns];
-    for (int i = -5; i < isolatedRuns; i++) {
-      try (NDManager scope = manager.newSubManager()) {
-        long start = System.nanoTime();
-        run.accept(scope);
-        if (i >= 0) {
-          millis[i] = (System.nanoTime() - start) / 1e6;
-        }
-      }
-    }
-    return BenchTargets.median(millis);
   }
 
   private String pytorchVersion() throws IOException, InterruptedException {
@@ -303,13 +225,13 @@ public final class OpProfileBenchmark implements Callable<Integer> {
   }
 
   /** The isolated ops side by side. */
-  private void printIsolated(List<Object[]> service, List<Object[]> pytorch) {
+  private void printIsolated(List<IsolatedOps.Row> service, List<IsolatedOps.Row> pytorch) {
     System.out.printf("%nthe network's main ops alone on their shapes, unprofiled, median ms of %d runs%n"
         + "%-42s %-14s %-10s %-10s %-8s%n", isolatedRuns, "op", "input", "service", "pytorch", "ratio");
     for (int i = 0; i < service.size(); i++) {
-      double s = (double) service.get(i)[2];
-      double p = (double) pytorch.get(i)[2];
-      System.out.printf("%-42s %-14s %-10.3f %-10.3f %-8.2f%n", service.get(i)[0], service.get(i)[1], s, p, s / p);
+      IsolatedOps.Row s = service.get(i);
+      double p = pytorch.get(i).millis();
+      System.out.printf("%-42s %-14s %-10.3f %-10.3f %-8.2f%n", s.op(), s.shape(), s.millis(), p, s.millis() / p);
     }
   }
 
