@@ -3,7 +3,6 @@ package dev.knas.scoring.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.knas.scoring.DataOptions;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ScoringServer;
 import dev.knas.space.CanonicalForm;
@@ -46,9 +45,8 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
   static final List<Integer> ARCHITECTURES = List.of(1, 1462, 0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 857,
       6111, 7777, 9930);
 
-  @Option(names = "--python", defaultValue = "${env:KNAS_TORCH_PYTHON:-/usr/bin/python3}",
-      description = "Python with torch (default: $KNAS_TORCH_PYTHON or /usr/bin/python3).")
-  String python;
+  @Mixin
+  PytorchOptions baseline;
 
   @Option(names = "--repeats", defaultValue = "3",
       description = "Timed runs per architecture for (a) and (c) (default: ${DEFAULT-VALUE}).")
@@ -58,21 +56,14 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
       description = "Timed runs per architecture for (b), the slow one (default: ${DEFAULT-VALUE}).")
   int perSampleRepeats;
 
-  @Option(names = "--samples", defaultValue = "50", description = "n (default: ${DEFAULT-VALUE}).")
-  int samples;
-
   @Option(names = "--out", defaultValue = "bench-kernel-vs-pytorch.json",
       description = "Where to write the results as JSON (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Mixin
-  DataOptions data;
-
   @Override
   public Integer call() throws Exception {
-    DatasetCatalog catalog = data.catalog();
-    Path cifar = catalog.cifar10Folder().orElseThrow(() -> new IllegalArgumentException(
-        "the benchmark needs CIFAR-10: pass --data-dir (or KNAS_DATA_DIR) or --cifar10-dir"));
+    DatasetCatalog catalog = baseline.catalog();
+    Path cifar = baseline.cifar10(catalog);
     List<Nb201Architecture> cells = ARCHITECTURES.stream().map(Nb201Architecture::fromIndex).toList();
     if (new HashSet<>(cells.stream().map(CanonicalForm::of).toList()).size() != cells.size()) {
       throw new IllegalStateException("two benchmark architectures share a canonical form (one would be a hit)");
@@ -83,13 +74,14 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
     ObjectNode result = json.createObjectNode();
     result.put("date", Instant.now().toString());
     result.put("threads", threads);
-    result.put("samples", samples);
+    result.put("samples", baseline.samples);
     ArrayNode rows = result.putArray("architectures");
     StringBuilder table = new StringBuilder();
     table.append(String.format("MGM seconds per architecture, cifar10, n = %d, float32, %d threads; (a) service"
         + " over gRPC, warm, cache miss; (b) PyTorch, %d single-image passes; (c) PyTorch, one batched pass,"
         + " per-sample normalisation; each cell's (a), (c) and (b) timed in turn, %d rounds over all cells; medians"
-        + " of %d for (a) and (c), of %d for (b)%n", samples, threads, samples, repeats, repeats, perSampleRepeats));
+        + " of %d for (a) and (c), of %d for (b)%n", baseline.samples, threads, baseline.samples, repeats, repeats,
+        perSampleRepeats));
     table.append(String.format("%-7s %-10s %-10s %-10s %-8s %-8s%n", "index", "(a) s", "(b) s", "(c) s",
         "(b)/(a)", "(a)/(c)"));
     double[] a = times.service();
@@ -120,8 +112,9 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
     table.append(String.format("%-7s %-10.3f %-10.3f %-10.3f %-8.1f %-8.2f%n", "median", ma, mb, mc, mb / ma,
         ma / mc));
     table.append(String.format("* not its own canonical form: the service computes the canonical form, an"
-        + " equivalent network that may be smaller or larger than the literal cell PyTorch builds%ntarget (a) at least 5x faster than (b): %s; target (a) within 1.3x of (c): %s; target (a) at"
-        + " most 1.1x (c) on every cell that is its own canonical form: %s (worst %.2fx)%n",
+        + " equivalent network that may be smaller or larger than the literal cell PyTorch builds%ntarget (a) at"
+        + " least 5x faster than (b): %s; target (a) within 1.3x of (c): %s; target (a) at most 1.1x (c) on every"
+        + " cell that is its own canonical form: %s (worst %.2fx)%n",
         mb / ma >= 5 ? "met" : "NOT met", ma / mc <= 1.3 ? "met" : "NOT met",
         worstOwnCanonical <= 1.1 ? "met" : "NOT met", worstOwnCanonical));
     result.put("median_service_seconds", ma);
@@ -155,8 +148,10 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
     Path store = Files.createTempDirectory("knas-bench-store");
     try (ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
         catalog, "cifar10", 4, store));
-        PytorchBaseline batched = PytorchBaseline.start(python, "batched", cifar, samples, threads, warmUp);
-        PytorchBaseline perSample = PytorchBaseline.start(python, "per-sample", cifar, samples, threads, warmUp)) {
+        PytorchBaseline batched = PytorchBaseline.start(baseline.python, "batched", cifar, baseline.samples,
+            threads, warmUp);
+        PytorchBaseline perSample = PytorchBaseline.start(baseline.python, "per-sample", cifar, baseline.samples,
+            threads, warmUp)) {
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       try {
         ScoringServiceGrpc.ScoringServiceBlockingStub stub = ScoringServiceGrpc.newBlockingStub(channel);
@@ -200,6 +195,6 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
     return stub.withDeadlineAfter(10, TimeUnit.MINUTES).scoreArchitecture(ScoreArchitectureRequest.newBuilder()
         .setArchitecture(Architecture.newBuilder().setNb201String(cell.toBenchmarkString()))
         .setOptions(EvaluationOptions.newBuilder().setDataset("cifar10").setSeed(seed))
-        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(samples)).build());
+        .setGradientKernel(GradientKernelOptions.newBuilder().setNumSamples(baseline.samples)).build());
   }
 }

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.knas.scoring.DataOptions;
 import dev.knas.scoring.data.Dataset;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.kernel.GradientKernelScorer;
@@ -43,17 +42,13 @@ public final class OpProfileBenchmark implements Callable<Integer> {
       + " bench-kernel-vs-pytorch that are their own canonical form).")
   List<String> architectures;
 
-  @Option(names = "--python", defaultValue = "${env:KNAS_TORCH_PYTHON:-/usr/bin/python3}",
-      description = "Python with torch (default: $KNAS_TORCH_PYTHON or /usr/bin/python3).")
-  String python;
+  @Mixin
+  PytorchOptions baseline;
 
   @Option(names = "--repeats", defaultValue = "3",
       description = "Profiled computations per architecture and library, after 2 warm-ups (default:"
           + " ${DEFAULT-VALUE}).")
   int repeats;
-
-  @Option(names = "--samples", defaultValue = "50", description = "n (default: ${DEFAULT-VALUE}).")
-  int samples;
 
   @Option(names = "--isolated-runs", defaultValue = "30", description = "Timed runs of each op alone (default:"
       + " ${DEFAULT-VALUE}).")
@@ -63,14 +58,10 @@ public final class OpProfileBenchmark implements Callable<Integer> {
       + " ${DEFAULT-VALUE}).")
   int top;
 
-  @Mixin
-  DataOptions data;
-
   @Override
   public Integer call() throws Exception {
-    DatasetCatalog catalog = data.catalog();
-    Path cifar = catalog.cifar10Folder().orElseThrow(() -> new IllegalArgumentException(
-        "the benchmark needs CIFAR-10: pass --data-dir (or KNAS_DATA_DIR) or --cifar10-dir"));
+    DatasetCatalog catalog = baseline.catalog();
+    Path cifar = baseline.cifar10(catalog);
     List<Nb201Architecture> cells = cells();
     Dataset images = catalog.get("cifar10");
     int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", "2"));
@@ -78,13 +69,13 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     for (Nb201Architecture cell : cells) {
       service.add(profileService(cell, images));
     }
-    List<IsolatedOps.Row> serviceOps = IsolatedOps.time(samples, isolatedRuns);
+    List<IsolatedOps.Row> serviceOps = IsolatedOps.time(baseline.samples, isolatedRuns);
     List<OpProfile> pytorch = new ArrayList<>();
     List<IsolatedOps.Row> pytorchOps = new ArrayList<>();
     runPytorch(cells, cifar, threads, pytorch, pytorchOps);
     System.out.printf("MGM profiled op by op, cifar10, n = %d, float32, %d threads, ms per computation (mean of %d"
         + " under each library's profiler, after 2 warm-ups): service = libtorch 2.7.1 via DJL as the service runs"
-        + " it; pytorch = the baseline's batched pass, PyTorch %s%n", samples, threads, repeats,
+        + " it; pytorch = the baseline's batched pass, PyTorch %s%n", baseline.samples, threads, repeats,
         pytorchVersion());
     printCells(cells, service, pytorch);
     printFamilies(service, pytorch);
@@ -106,7 +97,8 @@ public final class OpProfileBenchmark implements Callable<Integer> {
    * compute the cell's canonical form: the same cell for the default architectures).
    */
   private OpProfile profileService(Nb201Architecture cell, Dataset images) throws IOException {
-    KernelRequest request = new KernelRequest(cell, images, samples, 0, Device.cpu(), Precision.FLOAT32, false);
+    KernelRequest request = new KernelRequest(cell, images, baseline.samples, 0, Device.cpu(), Precision.FLOAT32,
+        false);
     GradientKernelScorer.compute(request);
     GradientKernelScorer.compute(request);
     Path trace = Files.createTempFile("knas-bench-ops", ".json");
@@ -127,8 +119,8 @@ public final class OpProfileBenchmark implements Callable<Integer> {
   /** Runs {@code bench/python/op_profile.py}: its profiles into {@code profiles}, its isolated ops into {@code ops}. */
   private void runPytorch(List<Nb201Architecture> cells, Path cifar, int threads, List<OpProfile> profiles,
       List<IsolatedOps.Row> ops) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(python, "bench/python/op_profile.py", "--cifar-dir",
-        cifar.toString(), "--samples", Integer.toString(samples), "--repeats", Integer.toString(repeats),
+    List<String> command = new ArrayList<>(List.of(baseline.python, "bench/python/op_profile.py", "--cifar-dir",
+        cifar.toString(), "--samples", Integer.toString(baseline.samples), "--repeats", Integer.toString(repeats),
         "--threads", Integer.toString(threads), "--isolated-runs", Integer.toString(isolatedRuns)));
     for (Nb201Architecture cell : cells) {
       command.add("--arch");
@@ -153,7 +145,7 @@ public final class OpProfileBenchmark implements Callable<Integer> {
   }
 
   private String pytorchVersion() throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(python, "-c", "import torch; print(torch.__version__)")
+    Process process = new ProcessBuilder(baseline.python, "-c", "import torch; print(torch.__version__)")
         .redirectErrorStream(true).start();
     String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     return process.waitFor() == 0 ? version : "(version unknown)";
