@@ -8,16 +8,15 @@ architecture: {"arch", "wall_us" (mean per computation, profiled), "ops": [[name
 microseconds], ...]} with calls and self time summed over the repeats and divided by them, so the service's
 profile of the same computation can be set beside it op by op. Then, unprofiled, the network's main ops alone on
 their shapes (median milliseconds of --isolated-runs after 5 warm-ups) as one more line, {"isolated": [[op, shape,
-ms], ...]}, in the order and on the inputs that ScoringService's bench-ops times them in the engine.
+ms], ...]}, in the order and on the inputs that scoring-service bench-ops times them in the engine.
 """
 import argparse
 import collections
 import json
 import os
+import statistics
 import sys
 import time
-
-import statistics
 
 import torch
 import torch.nn.functional as F

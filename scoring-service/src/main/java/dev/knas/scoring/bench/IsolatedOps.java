@@ -45,6 +45,9 @@ final class IsolatedOps {
         NDArray gamma = manager.ones(new Shape(channels));
         NDArray beta = manager.zeros(new Shape(channels));
         long planes = (long) samples * channels;
+        // Scratch running statistics, made once as the service makes them once per pass (PyTorch passes none).
+        NDArray scratchMean = manager.zeros(new Shape(planes));
+        NDArray scratchVar = manager.ones(new Shape(planes));
         rows.add(new Row("conv 3x3, forward", name, medianMillis(manager, runs, m ->
             Conv2d.conv2d(x, w, null, one, one, one, 1).head().attach(m))));
         rows.add(new Row("conv 3x3, forward+backward", name, medianMillis(manager, runs, m -> backward(() ->
@@ -52,8 +55,8 @@ final class IsolatedOps {
         rows.add(new Row("per-sample batch norm, forward+backward", name, medianMillis(manager, runs, m ->
             backward(() -> {
               NDArray folded = leaf(x, m).reshape(1, planes, size, size);
-              NDArray out = JniUtils.batchNorm((PtNDArray) folded, (PtNDArray) m.zeros(new Shape(planes)),
-                  (PtNDArray) m.ones(new Shape(planes)), (PtNDArray) leaf(gamma, m).tile(samples),
+              NDArray out = JniUtils.batchNorm((PtNDArray) folded, (PtNDArray) scratchMean,
+                  (PtNDArray) scratchVar, (PtNDArray) leaf(gamma, m).tile(samples),
                   (PtNDArray) leaf(beta, m).tile(samples), true, 0.1, 1e-5);
               return out.reshape(shape).mul(g).sum();
             }))));

@@ -27,7 +27,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code scoring-service bench-kernel-vs-pytorch}: seconds per architecture of MGM (n = 50, float32, CIFAR-10) for
@@ -44,6 +47,9 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
   /** The benchmark's architectures: index 1, the all-nor_conv_3x3 cell, and 18 more of distinct classes. */
   static final List<Integer> ARCHITECTURES = List.of(1, 1462, 0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 857,
       6111, 7777, 9930);
+
+  @Spec
+  CommandSpec spec;
 
   @Mixin
   PytorchOptions baseline;
@@ -67,6 +73,10 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
     List<Nb201Architecture> cells = ARCHITECTURES.stream().map(Nb201Architecture::fromIndex).toList();
     if (new HashSet<>(cells.stream().map(CanonicalForm::of).toList()).size() != cells.size()) {
       throw new IllegalStateException("two benchmark architectures share a canonical form (one would be a hit)");
+    }
+    if (repeats < 1 || perSampleRepeats < 1 || perSampleRepeats > repeats) {
+      throw new ParameterException(spec.commandLine(), "--repeats must be at least 1 and --per-sample-repeats"
+          + " between 1 and --repeats (they are " + repeats + " and " + perSampleRepeats + ")");
     }
     int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", "2"));
     Measured times = measure(cells, catalog, cifar, threads);
@@ -133,9 +143,9 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
       double[] batchedMgm) {}
 
   /**
-   * Round after round, each cell is timed
-   * through the real server (each request a new cache key) and then by the PyTorch workers, so that both sides of
-   * a ratio share the machine's state of the moment instead of minutes apart.
+   * Round after round, each cell is timed through the real server (each request a new cache key) and then by the
+   * PyTorch workers, so that both sides of a ratio share the machine's state of the moment instead of minutes
+   * apart.
    */
   private Measured measure(List<Nb201Architecture> cells, DatasetCatalog catalog, Path cifar, int threads)
       throws Exception {

@@ -23,6 +23,8 @@ enum OpFamily {
       + "|flatten|alias|lift_fresh|set_|result_type|_has_compatible_shallow_copy_type)|detach"),
   OTHER("elementwise and other ops", ".*");
 
+  private static final List<OpFamily> FAMILIES = List.of(values());
+
   final String label;
   private final Pattern names;
 
@@ -33,7 +35,7 @@ enum OpFamily {
 
   /** The first family whose pattern matches {@code opName}. */
   static OpFamily of(String opName) {
-    for (OpFamily family : List.of(values())) {
+    for (OpFamily family : FAMILIES) {
       if (family.names.matcher(opName).matches()) {
         return family;
       }

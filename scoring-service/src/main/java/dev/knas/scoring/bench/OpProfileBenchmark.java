@@ -1,6 +1,7 @@
 package dev.knas.scoring.bench;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,18 +25,23 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code scoring-service bench-ops}: where the gap between the service's MGM and PyTorch's batched pass sits. The
  * same computation (network construction and initialisation, one forward and backward with per-sample
- * normalisation, the sum of squares) runs under each library's own profiler, libtorch 2.7.1 through DJL as the
- * service runs it and Debian's PyTorch 1.13 as {@code bench/python/kernel_reference.py} runs it. Each op's self
- * time is summed by op family and by op and input shapes, and the time outside every op (this project's Java and
- * the JNI calls; Python's interpreter on the other side) is what remains of the wall time. Prints tables.
+ * normalisation, the sum of squares) runs under each library's own profiler: the engine's libtorch through DJL as
+ * the service runs it, and the baseline's PyTorch as {@code bench/python/kernel_reference.py} runs it. Each op's
+ * self time is summed by op family and by op and input shapes, and the time outside every op (this project's Java
+ * and the JNI calls; Python's interpreter on the other side) is what remains of the wall time. The service's side
+ * also draws and normalises its images, on the JVM, where PyTorch's gets them ready-made: part of its time outside
+ * the ops. Prints tables.
  */
 @Command(name = "bench-ops", mixinStandardHelpOptions = true,
-    description = "MGM profiled op by op: the service's engine (libtorch 2.7.1 via DJL) vs PyTorch's batched pass.")
+    description = "MGM profiled op by op: the service's engine (libtorch via DJL) vs PyTorch's batched pass.")
 public final class OpProfileBenchmark implements Callable<Integer> {
 
   private static final int JVM_WARM_UPS = 5;
@@ -43,6 +49,9 @@ public final class OpProfileBenchmark implements Callable<Integer> {
   @Option(names = "--arch", description = "NAS-Bench-201 index or string; repeatable (default: the cells of"
       + " bench-kernel-vs-pytorch that are their own canonical form).")
   List<String> architectures;
+
+  @Spec
+  CommandSpec spec;
 
   @Mixin
   PytorchOptions baseline;
@@ -62,6 +71,9 @@ public final class OpProfileBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (repeats < 1 || isolatedRuns < 1 || top < 1) {
+      throw new ParameterException(spec.commandLine(), "--repeats, --isolated-runs and --top must be at least 1");
+    }
     DatasetCatalog catalog = baseline.catalog();
     Path cifar = baseline.cifar10(catalog);
     List<Nb201Architecture> cells = cells();
@@ -79,9 +91,9 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     List<IsolatedOps.Row> pytorchOps = new ArrayList<>();
     runPytorch(cells, cifar, threads, pytorch, pytorchOps);
     System.out.printf("MGM profiled op by op, cifar10, n = %d, float32, %d threads, ms per computation (mean of %d"
-        + " under each library's profiler, after 2 warm-ups): service = libtorch 2.7.1 via DJL as the service runs"
-        + " it; pytorch = the baseline's batched pass, PyTorch %s%n", baseline.samples, threads, repeats,
-        pytorchVersion());
+        + " under each library's profiler, after 2 warm-ups): service = libtorch %s via DJL as the service runs it;"
+        + " pytorch = the baseline's batched pass, PyTorch %s%n", baseline.samples, threads, repeats,
+        Engine.getEngine("PyTorch").getVersion(), pytorchVersion());
     printCells(cells, service, pytorch);
     printFamilies(service, pytorch);
     printOps(service, pytorch);
@@ -108,13 +120,17 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     GradientKernelScorer.compute(request);
     Path trace = Files.createTempFile("knas-bench-ops", ".json");
     try {
+      double wallMicros;
       JniUtils.startProfile(false, true, false);
-      long start = System.nanoTime();
-      for (int i = 0; i < computations; i++) {
-        GradientKernelScorer.compute(request);
+      try {
+        long start = System.nanoTime();
+        for (int i = 0; i < computations; i++) {
+          GradientKernelScorer.compute(request);
+        }
+        wallMicros = (System.nanoTime() - start) / 1e3 / computations;
+      } finally {
+        JniUtils.stopProfile(trace.toString());
       }
-      double wallMicros = (System.nanoTime() - start) / 1e3 / computations;
-      JniUtils.stopProfile(trace.toString());
       return OpProfile.fromChromeTrace(trace, wallMicros, computations);
     } finally {
       Files.deleteIfExists(trace);
@@ -225,9 +241,18 @@ public final class OpProfileBenchmark implements Callable<Integer> {
   private void printIsolated(List<IsolatedOps.Row> service, List<IsolatedOps.Row> pytorch) {
     System.out.printf("%nthe network's main ops alone on their shapes, unprofiled, median ms of %d runs%n"
         + "%-42s %-14s %-10s %-10s %-8s%n", isolatedRuns, "op", "input", "service", "pytorch", "ratio");
+    if (service.size() != pytorch.size()) {
+      throw new IllegalStateException("the two sides timed " + service.size() + " and " + pytorch.size()
+          + " isolated ops");
+    }
     for (int i = 0; i < service.size(); i++) {
       IsolatedOps.Row s = service.get(i);
-      double p = pytorch.get(i).millis();
+      IsolatedOps.Row other = pytorch.get(i);
+      if (!s.op().equals(other.op()) || !s.shape().equals(other.shape())) {
+        throw new IllegalStateException("isolated op " + i + " differs: " + s.op() + " on " + s.shape() + " here, "
+            + other.op() + " on " + other.shape() + " in PyTorch");
+      }
+      double p = other.millis();
       System.out.printf("%-42s %-14s %-10.3f %-10.3f %-8.2f%n", s.op(), s.shape(), s.millis(), p, s.millis() / p);
     }
   }

@@ -43,8 +43,15 @@ final class PytorchBaseline implements AutoCloseable {
         Integer.toString(threads), "--warm-up-arch", warmUpArch))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     PytorchBaseline baseline = new PytorchBaseline(process);
-    baseline.next();
-    return baseline;
+    try {
+      if (!baseline.next().path("ready").asBoolean()) {
+        throw new IllegalStateException("the PyTorch baseline did not report ready");
+      }
+      return baseline;
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
   }
 
   /** Computes {@code arch} (a NAS-Bench-201 string) once. */
@@ -64,11 +71,16 @@ final class PytorchBaseline implements AutoCloseable {
     return json.readTree(line);
   }
 
+  /** Ends the worker: closing its input ends its loop; one that does not end within 30 s is killed. */
   @Override
   public void close() throws IOException, InterruptedException {
-    requests.close();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
+    try {
+      requests.close();
+      process.waitFor(30, TimeUnit.SECONDS);
+    } finally {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
     }
   }
 }

@@ -190,18 +190,18 @@ public final class Nb201Network extends AbstractBlock {
   }
 
   /**
-   * The state one forward pass shares with every layer, including constant tensors its layers need many times
-   * ({@code constants}, built once per pass by {@link #constant}).
+   * The state one forward pass shares with every layer, including tensors that several of its layers use
+   * ({@code shared}, built once per pass by {@link #shared}).
    */
   private record Pass(ParameterStore store, Device device, boolean training, Normalization normalization,
-      Observer observer, Map<String, NDArray> constants) {
+      Observer observer, Map<String, NDArray> shared) {
     NDArray value(Parameter p) {
       return store.getValue(p, device, training);
     }
 
-    /** The constant named {@code key}, built by {@code build} on the pass's first request for it. */
-    NDArray constant(String key, Supplier<NDArray> build) {
-      return constants.computeIfAbsent(key, k -> build.get());
+    /** The shared tensor named {@code key}, built by {@code build} on the pass's first request for it. */
+    NDArray shared(String key, Supplier<NDArray> build) {
+      return shared.computeIfAbsent(key, k -> build.get());
     }
 
     NDArray relu(NDArray x) {
@@ -248,14 +248,15 @@ public final class Nb201Network extends AbstractBlock {
       }
       // Per-sample statistics: fold the batch into the channel axis, so each (sample, channel) plane is
       // normalised on its own by one fused kernel; the layer's running statistics are left untouched. The engine
-      // wants running statistics to update: scratch ones, shared by the pass's layers of the same width.
+      // wants running statistics to update: scratch ones, shared by the pass's layers with as many planes. In
+      // training mode the kernel only writes them (it normalises with the batch's statistics), so sharing is safe.
       Shape shape = x.getShape();
       long samples = shape.get(0);
       long planes = samples * shape.get(1);
       NDArray folded = x.reshape(1, planes, shape.get(2), shape.get(3));
       NDManager m = x.getManager();
-      NDArray scratchMean = pass.constant("mean" + planes, () -> m.zeros(new Shape(planes), x.getDataType()));
-      NDArray scratchVar = pass.constant("var" + planes, () -> m.ones(new Shape(planes), x.getDataType()));
+      NDArray scratchMean = pass.shared("mean" + planes, () -> m.zeros(new Shape(planes), x.getDataType()));
+      NDArray scratchVar = pass.shared("var" + planes, () -> m.ones(new Shape(planes), x.getDataType()));
       NDArray out = TorchOps.batchNorm(folded, scratchMean, scratchVar, gamma.tile(samples), beta.tile(samples),
           true);
       return out.reshape(shape);
@@ -326,7 +327,7 @@ public final class Nb201Network extends AbstractBlock {
         case NONE -> null;
         case SKIP_CONNECT -> in;
         case NOR_CONV_1X1, NOR_CONV_3X3 -> conv.forward(pass, in);
-        case AVG_POOL_3X3 -> TorchOps.avgPool3x3ExcludingPadding(in, pass.constant(
+        case AVG_POOL_3X3 -> TorchOps.avgPool3x3ExcludingPadding(in, pass.shared(
             "pool" + in.getShape().get(2) + "x" + in.getShape().get(3), () -> TorchOps.realCellFraction(in)));
       };
     }

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * store, nothing computed or written) to the service's own cache service, over loopback TCP through a short-lived
  * plaintext Netty server of this process. That server admits only calls that carry a secret drawn at random for
  * this warm-up, so no other process can use it while it exists, and it is closed before the real server starts.
+ * The real server's TLS, token check and telemetry interceptor are not on that path and stay cold.
  */
 final class RequestPathWarmUp {
 
