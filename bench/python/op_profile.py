@@ -7,8 +7,8 @@ then --repeats computations under torch.autograd.profiler with input shapes reco
 architecture: {"arch", "wall_us" (mean per computation, profiled), "ops": [[name, input shapes, calls, self
 microseconds], ...]} with calls and self time summed over the repeats and divided by them, so the service's
 profile of the same computation can be set beside it op by op. Then, unprofiled, the network's main ops alone on
-their shapes (median milliseconds of --isolated-runs after 5 warm-ups) as one more line, {"isolated": [[op, shape,
-ms], ...]}, in the order and on the inputs that scoring-service bench-ops times them in the engine.
+their shapes (median milliseconds of --isolated-runs after 5 warm-ups) as one more line, {"torch_version",
+"isolated": [[op, shape, ms], ...]}, in the order and on the inputs that scoring-service bench-ops times them in the engine.
 """
 import argparse
 import collections
@@ -110,7 +110,8 @@ def main():
     torch.manual_seed(args.seed)
     for arch in args.arch:
         print(json.dumps(profile(arch, x, y, args.repeats)), flush=True)
-    print(json.dumps({"isolated": isolated(args.samples, args.isolated_runs)}), flush=True)
+    print(json.dumps({"torch_version": torch.__version__, "isolated": isolated(args.samples, args.isolated_runs)}),
+          flush=True)
 
 
 if __name__ == "__main__":

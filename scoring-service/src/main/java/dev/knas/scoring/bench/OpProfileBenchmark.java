@@ -10,7 +10,6 @@ import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.kernel.GradientKernelScorer;
 import dev.knas.scoring.kernel.KernelRequest;
 import dev.knas.scoring.kernel.Precision;
-import dev.knas.space.CanonicalForm;
 import dev.knas.space.Nb201Architecture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,17 +86,15 @@ public final class OpProfileBenchmark implements Callable<Integer> {
       service.add(profileService(cell, images, repeats));
     }
     List<IsolatedOps.Row> serviceOps = IsolatedOps.time(baseline.samples, isolatedRuns);
-    List<OpProfile> pytorch = new ArrayList<>();
-    List<IsolatedOps.Row> pytorchOps = new ArrayList<>();
-    runPytorch(cells, cifar, threads, pytorch, pytorchOps);
+    PytorchSide pytorch = runPytorch(cells, cifar, threads);
     System.out.printf("MGM profiled op by op, cifar10, n = %d, float32, %d threads, ms per computation (mean of %d"
         + " under each library's profiler, after 2 warm-ups): service = libtorch %s via DJL as the service runs it;"
         + " pytorch = the baseline's batched pass, PyTorch %s%n", baseline.samples, threads, repeats,
-        Engine.getEngine("PyTorch").getVersion(), pytorchVersion());
-    printCells(cells, service, pytorch);
-    printFamilies(service, pytorch);
-    printOps(service, pytorch);
-    printIsolated(serviceOps, pytorchOps);
+        Engine.getEngine("PyTorch").getVersion(), pytorch.version());
+    printCells(cells, service, pytorch.profiles());
+    printFamilies(service, pytorch.profiles());
+    printOps(service, pytorch.profiles());
+    printIsolated(serviceOps, pytorch.isolated());
     return 0;
   }
 
@@ -106,7 +103,7 @@ public final class OpProfileBenchmark implements Callable<Integer> {
       return architectures.stream().map(Nb201Architecture::fromIndexOrString).toList();
     }
     return KernelComparisonBenchmark.ARCHITECTURES.stream().map(Nb201Architecture::fromIndex)
-        .filter(cell -> CanonicalForm.of(cell).equals(cell)).toList();
+        .filter(KernelComparisonBenchmark::ownCanonicalForm).toList();
   }
 
   /**
@@ -137,9 +134,11 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     }
   }
 
-  /** Runs {@code bench/python/op_profile.py}: its profiles into {@code profiles}, its isolated ops into {@code ops}. */
-  private void runPytorch(List<Nb201Architecture> cells, Path cifar, int threads, List<OpProfile> profiles,
-      List<IsolatedOps.Row> ops) throws IOException, InterruptedException {
+  /** What {@code bench/python/op_profile.py} measured: a profile per cell, the isolated ops, its torch version. */
+  private record PytorchSide(List<OpProfile> profiles, List<IsolatedOps.Row> isolated, String version) {}
+
+  private PytorchSide runPytorch(List<Nb201Architecture> cells, Path cifar, int threads)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(baseline.python, "bench/python/op_profile.py", "--cifar-dir",
         cifar.toString(), "--samples", Integer.toString(baseline.samples), "--repeats", Integer.toString(repeats),
         "--threads", Integer.toString(threads), "--isolated-runs", Integer.toString(isolatedRuns)));
@@ -154,22 +153,20 @@ public final class OpProfileBenchmark implements Callable<Integer> {
           + " that has torch): " + String.join(" ", command.subList(0, 2)));
     }
     ObjectMapper json = new ObjectMapper();
+    List<OpProfile> profiles = new ArrayList<>();
+    List<IsolatedOps.Row> isolated = new ArrayList<>();
+    String version = "(version unknown)";
     for (String line : output.strip().split("\n")) {
       JsonNode node = json.readTree(line);
       if (node.has("isolated")) {
-        node.get("isolated").forEach(row -> ops.add(new IsolatedOps.Row(row.get(0).asText(), row.get(1).asText(),
-            row.get(2).asDouble())));
+        node.get("isolated").forEach(row -> isolated.add(new IsolatedOps.Row(row.get(0).asText(),
+            row.get(1).asText(), row.get(2).asDouble())));
+        version = node.path("torch_version").asText(version);
       } else {
         profiles.add(OpProfile.fromPythonLine(node));
       }
     }
-  }
-
-  private String pytorchVersion() throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(baseline.python, "-c", "import torch; print(torch.__version__)")
-        .redirectErrorStream(true).start();
-    String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    return process.waitFor() == 0 ? version : "(version unknown)";
+    return new PytorchSide(profiles, isolated, version);
   }
 
   /** Per cell: wall, inside the ops, outside them, for both; and the share of the wall gap that is in ops. */
