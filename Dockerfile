@@ -25,6 +25,9 @@ FROM eclipse-temurin:17-jre-jammy AS runtime
 # The uid and gid the Kubernetes manifests run as (runAsUser 10001); the root filesystem may be read-only, so
 # everything written goes to /tmp (DJL's extracted engine) or to mounted volumes.
 RUN groupadd --system --gid 10001 knas && useradd --system --uid 10001 --gid knas --no-create-home knas
+# tcmalloc, which bin/scoring-service preloads: libtorch's allocation pattern runs faster and steadier on it.
+RUN apt-get update && apt-get install -y --no-install-recommends libtcmalloc-minimal4 \
+    && rm -rf /var/lib/apt/lists/*
 ENV PATH=/opt/knas/bin:$PATH DJL_CACHE_DIR=/tmp/djl ENGINE_CACHE_DIR=/tmp/djl
 WORKDIR /opt/knas
 EXPOSE 50051 50052

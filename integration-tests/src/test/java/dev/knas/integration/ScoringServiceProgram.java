@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One run of the real {@code bin/scoring-service}, started from the repository root, output in a log file. */
@@ -31,29 +32,42 @@ final class ScoringServiceProgram implements AutoCloseable {
 
   /** Starts the service on {@code store} (free loopback port, synthetic data) with extra {@code args}. */
   static ScoringServiceProgram start(Path logs, Path store, String... args) throws IOException {
+    return start(Map.of(), logs, store, args);
+  }
+
+  /** The same with {@code environment} added to the program's. */
+  static ScoringServiceProgram start(Map<String, String> environment, Path logs, Path store, String... args)
+      throws IOException {
     Files.createDirectories(logs);
     Path portFile = Files.createTempFile(logs, "port", "");
     Files.delete(portFile);
     List<String> command = new ArrayList<>(List.of("--port", "0", "--port-file", portFile.toString(),
         "--store-dir", store.toString(), "--default-dataset", "synthetic"));
     command.addAll(List.of(args));
-    return launch(logs, portFile, command);
+    return launch(environment, logs, portFile, command);
   }
 
   /** Runs {@code bin/scoring-service args} (a subcommand) to the end, at most two minutes. */
   static Exit run(Path logs, String... args) throws Exception {
+    return run(Map.of(), logs, args);
+  }
+
+  /** The same with {@code environment} added to the program's. */
+  static Exit run(Map<String, String> environment, Path logs, String... args) throws Exception {
     Files.createDirectories(logs);
-    try (ScoringServiceProgram program = launch(logs, null, List.of(args))) {
+    try (ScoringServiceProgram program = launch(environment, logs, null, List.of(args))) {
       return program.awaitExit();
     }
   }
 
-  private static ScoringServiceProgram launch(Path logs, Path portFile, List<String> args) throws IOException {
+  private static ScoringServiceProgram launch(Map<String, String> environment, Path logs, Path portFile,
+      List<String> args) throws IOException {
     List<String> command = new ArrayList<>(List.of("bin/scoring-service"));
     command.addAll(args);
     Path log = Files.createTempFile(logs, "scoring-service", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("KNAS_THREADS", "1");
+    builder.environment().putAll(environment);
     return new ScoringServiceProgram(builder.start(), log, portFile);
   }
 

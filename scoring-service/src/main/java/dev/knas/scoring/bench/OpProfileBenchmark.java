@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knas.scoring.data.Dataset;
 import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.scoring.device.NativeAllocator;
 import dev.knas.scoring.kernel.GradientKernelScorer;
 import dev.knas.scoring.kernel.KernelRequest;
 import dev.knas.scoring.kernel.Precision;
 import dev.knas.space.Nb201Architecture;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +46,8 @@ import picocli.CommandLine.Spec;
     description = "MGM profiled op by op: the service's engine (libtorch via DJL) vs PyTorch's batched pass.")
 public final class OpProfileBenchmark implements Callable<Integer> {
 
-  private static final int JVM_WARM_UPS = 5;
+  /** Unprofiled computations before any profile: MGM's time settles after about 40 in a fresh JVM. */
+  private static final int JIT_WARM_UPS = 40;
 
   @Option(names = "--arch", description = "NAS-Bench-201 index or string; repeatable (default: the cells of"
       + " bench-kernel-vs-pytorch that are their own canonical form).")
@@ -78,9 +82,13 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     List<Nb201Architecture> cells = cells();
     Dataset images = catalog.get("cifar10");
     int threads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", "2"));
-    // The JVM compiles the computation's Java code over its first few runs, and the profiler's first session
-    // costs more than later ones; PyTorch's side has neither. One unreported session takes both.
-    profileService(cells.get(0), images, JVM_WARM_UPS);
+    // The JVM compiles the computation's Java code over its first few dozen runs, and the profiler's first session
+    // costs more than later ones; PyTorch's side has neither. Unprofiled runs over the cells, as a service that has
+    // been serving, then one unreported session, take both.
+    for (int i = 0; i < JIT_WARM_UPS; i++) {
+      GradientKernelScorer.compute(request(cells.get(i % cells.size()), images));
+    }
+    profileService(cells.get(0), images, 1);
     List<OpProfile> service = new ArrayList<>();
     for (Nb201Architecture cell : cells) {
       service.add(profileService(cell, images, repeats));
@@ -88,9 +96,10 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     List<IsolatedOps.Row> serviceOps = IsolatedOps.time(baseline.samples, isolatedRuns);
     PytorchSide pytorch = runPytorch(cells, cifar, threads);
     System.out.printf("MGM profiled op by op, cifar10, n = %d, float32, %d threads, ms per computation (mean of %d"
-        + " under each library's profiler, after 2 warm-ups): service = libtorch %s via DJL as the service runs it;"
-        + " pytorch = the baseline's batched pass, PyTorch %s%n", baseline.samples, threads, repeats,
-        Engine.getEngine("PyTorch").getVersion(), pytorch.version());
+        + " under each library's profiler, after 2 warm-ups, the service's after %d more): service = libtorch %s via"
+        + " DJL as the service runs it, on %s; pytorch = the baseline's batched pass, PyTorch %s, on %s%n",
+        baseline.samples, threads, repeats, JIT_WARM_UPS, Engine.getEngine("PyTorch").getVersion(),
+        NativeAllocator.name(), pytorch.version(), pytorch.allocator());
     printCells(cells, service, pytorch.profiles());
     printFamilies(service, pytorch.profiles());
     printOps(service, pytorch.profiles());
@@ -111,8 +120,7 @@ public final class OpProfileBenchmark implements Callable<Integer> {
    * compute the cell's canonical form: the same cell for the default architectures).
    */
   private OpProfile profileService(Nb201Architecture cell, Dataset images, int computations) throws IOException {
-    KernelRequest request = new KernelRequest(cell, images, baseline.samples, 0, Device.cpu(), Precision.FLOAT32,
-        false);
+    KernelRequest request = request(cell, images);
     GradientKernelScorer.compute(request);
     GradientKernelScorer.compute(request);
     Path trace = Files.createTempFile("knas-bench-ops", ".json");
@@ -134,8 +142,16 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     }
   }
 
-  /** What {@code bench/python/op_profile.py} measured: a profile per cell, the isolated ops, its torch version. */
-  private record PytorchSide(List<OpProfile> profiles, List<IsolatedOps.Row> isolated, String version) {}
+  private KernelRequest request(Nb201Architecture cell, Dataset images) {
+    return new KernelRequest(cell, images, baseline.samples, 0, Device.cpu(), Precision.FLOAT32, false);
+  }
+
+  /**
+   * What {@code bench/python/op_profile.py} measured: a profile per cell, the isolated ops, its torch version and
+   * native allocator.
+   */
+  private record PytorchSide(List<OpProfile> profiles, List<IsolatedOps.Row> isolated, String version,
+      String allocator) {}
 
   private PytorchSide runPytorch(List<Nb201Architecture> cells, Path cifar, int threads)
       throws IOException, InterruptedException {
@@ -147,7 +163,18 @@ public final class OpProfileBenchmark implements Callable<Integer> {
       command.add(cell.toBenchmarkString());
     }
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    List<String> lines = new ArrayList<>();
+    String allocator = "(allocator unknown)";
+    try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      for (String line = output.readLine(); line != null; line = output.readLine()) {
+        if (lines.isEmpty()) {
+          // Read while the worker runs: what its loader mapped, from its inherited preload or none.
+          allocator = NativeAllocator.ofProcess(process.pid());
+        }
+        lines.add(line);
+      }
+    }
     if (process.waitFor() != 0) {
       throw new IllegalStateException("the PyTorch profile failed (run from the repository root, with a Python"
           + " that has torch): " + String.join(" ", command.subList(0, 2)));
@@ -156,7 +183,7 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     List<OpProfile> profiles = new ArrayList<>();
     List<IsolatedOps.Row> isolated = new ArrayList<>();
     String version = "(version unknown)";
-    for (String line : output.strip().split("\n")) {
+    for (String line : lines) {
       JsonNode node = json.readTree(line);
       if (node.has("isolated")) {
         node.get("isolated").forEach(row -> isolated.add(new IsolatedOps.Row(row.get(0).asText(),
@@ -166,7 +193,7 @@ public final class OpProfileBenchmark implements Callable<Integer> {
         profiles.add(OpProfile.fromPythonLine(node));
       }
     }
-    return new PytorchSide(profiles, isolated, version);
+    return new PytorchSide(profiles, isolated, version, allocator);
   }
 
   /** Per cell: wall, inside the ops, outside them, for both; and the share of the wall gap that is in ops. */

@@ -2,6 +2,7 @@ package dev.knas.scoring.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.knas.scoring.device.NativeAllocator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,6 +53,11 @@ final class PytorchBaseline implements AutoCloseable {
       process.destroyForcibly();
       throw e;
     }
+  }
+
+  /** The native allocator the worker runs on (it inherits this process's preload). */
+  String allocator() {
+    return NativeAllocator.ofProcess(process.pid());
   }
 
   /** Computes {@code arch} (a NAS-Bench-201 string) once. */

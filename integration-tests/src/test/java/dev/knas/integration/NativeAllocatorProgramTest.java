@@ -1,0 +1,54 @@
+package dev.knas.integration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/scoring-service}'s choice of native allocator: tcmalloc when installed (the test machine has
+ * libtcmalloc-minimal4, .ci/packages), glibc's on request, and a clear refusal of anything else. The service's
+ * start-up line says which one the engine runs on.
+ */
+class NativeAllocatorProgramTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void theServiceRunsOnTcmallocByDefault() throws Exception {
+    assertEquals("tcmalloc", allocatorOfAServiceWith(Map.of()));
+  }
+
+  @Test
+  void systemKeepsTheCLibrarysMalloc() throws Exception {
+    assertEquals("glibc malloc", allocatorOfAServiceWith(Map.of("KNAS_MALLOC", "system")));
+  }
+
+  @Test
+  void anUnknownChoiceIsRefusedByName() throws Exception {
+    ScoringServiceProgram.Exit exit = ScoringServiceProgram.run(Map.of("KNAS_MALLOC", "jemalloc"),
+        temp.resolve("logs"), "--help");
+    assertEquals(2, exit.code(), exit.output());
+    assertTrue(exit.output().contains("KNAS_MALLOC must be tcmalloc or system, not 'jemalloc'"), exit.output());
+  }
+
+  /** Starts the service with {@code environment} and reads the allocator its start-up line names. */
+  private String allocatorOfAServiceWith(Map<String, String> environment) throws Exception {
+    try (ScoringServiceProgram service = ScoringServiceProgram.start(environment, temp.resolve("logs"),
+        temp.resolve("store-" + environment.size()))) {
+      service.awaitServing();
+      String output = service.output();
+      int engine = output.indexOf(" via DJL ");
+      assertTrue(engine >= 0, output);
+      String rest = output.substring(engine);
+      int on = rest.indexOf(" on ");
+      int comma = rest.indexOf(',', on);
+      assertTrue(on >= 0 && comma > on, output);
+      return rest.substring(on + " on ".length(), comma);
+    }
+  }
+}
