@@ -59,12 +59,13 @@ def median_ms(run, runs):
 
 
 def isolated(n, runs):
-    """Convolution 3x3, per-sample BatchNorm and ReLU of each stage, forward and forward + backward."""
+    """Convolutions 3x3 and 1x1, per-sample BatchNorm and ReLU of each stage, forward and forward + backward."""
     rows = []
     for channels, size in STAGES:
         shape = "%dx%dx%dx%d" % (n, channels, size, size)
         x = torch.randn(n, channels, size, size)
         w = torch.randn(channels, channels, 3, 3) * 0.1
+        pointwise = torch.randn(channels, channels, 1, 1) * 0.1
         g = torch.randn(n, channels, size, size)
         gamma = torch.ones(channels)
         beta = torch.zeros(channels)
@@ -76,6 +77,13 @@ def isolated(n, runs):
         def conv_backward():
             xr, wr = x.detach().requires_grad_(), w.detach().requires_grad_()
             (F.conv2d(xr, wr, None, 1, 1) * g).sum().backward()
+
+        def pointwise_conv():
+            F.conv2d(x, pointwise, None, 1, 0)
+
+        def pointwise_conv_backward():
+            xr, wr = x.detach().requires_grad_(), pointwise.detach().requires_grad_()
+            (F.conv2d(xr, wr, None, 1, 0) * g).sum().backward()
 
         def norm_backward():
             xr, gr, br = x.detach().requires_grad_(), gamma.detach().requires_grad_(), beta.detach().requires_grad_()
@@ -89,6 +97,8 @@ def isolated(n, runs):
 
         rows.append(["conv 3x3, forward", shape, median_ms(conv, runs)])
         rows.append(["conv 3x3, forward+backward", shape, median_ms(conv_backward, runs)])
+        rows.append(["conv 1x1, forward", shape, median_ms(pointwise_conv, runs)])
+        rows.append(["conv 1x1, forward+backward", shape, median_ms(pointwise_conv_backward, runs)])
         rows.append(["per-sample batch norm, forward+backward", shape, median_ms(norm_backward, runs)])
         rows.append(["ReLU, forward+backward", shape, median_ms(relu_backward, runs)])
     return rows

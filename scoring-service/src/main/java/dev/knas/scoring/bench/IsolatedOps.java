@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * The network's main ops alone on their shapes, unprofiled, in the engine: for each stage's width and map size,
- * a 3x3 convolution forward, and forward + backward, per-sample BatchNorm and ReLU forward + backward, in the
+ * 3x3 and 1x1 convolutions forward, and forward + backward, per-sample BatchNorm and ReLU forward + backward, in the
  * order and on the inputs {@code bench/python/op_profile.py} times them in PyTorch. Each run takes fresh leaves,
  * so its gradients are new tensors as in a computation.
  */
@@ -33,6 +33,7 @@ final class IsolatedOps {
   static List<Row> time(int samples, int runs) {
     List<Row> rows = new ArrayList<>();
     Shape one = new Shape(1, 1);
+    Shape none = new Shape(0, 0);
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       for (int[] stage : new int[][] {{16, 32}, {32, 16}, {64, 8}}) {
         int channels = stage[0];
@@ -41,6 +42,7 @@ final class IsolatedOps {
         String name = samples + "x" + channels + "x" + size + "x" + size;
         NDArray x = manager.randomNormal(shape);
         NDArray w = manager.randomNormal(new Shape(channels, channels, 3, 3)).mul(0.1);
+        NDArray pointwise = manager.randomNormal(new Shape(channels, channels, 1, 1)).mul(0.1);
         NDArray g = manager.randomNormal(shape);
         NDArray gamma = manager.ones(new Shape(channels));
         NDArray beta = manager.zeros(new Shape(channels));
@@ -52,6 +54,10 @@ final class IsolatedOps {
             Conv2d.conv2d(x, w, null, one, one, one, 1).head().attach(m))));
         rows.add(new Row("conv 3x3, forward+backward", name, medianMillis(manager, runs, m -> backward(() ->
             Conv2d.conv2d(leaf(x, m), leaf(w, m), null, one, one, one, 1).head().mul(g).sum()))));
+        rows.add(new Row("conv 1x1, forward", name, medianMillis(manager, runs, m ->
+            Conv2d.conv2d(x, pointwise, null, one, none, one, 1).head().attach(m))));
+        rows.add(new Row("conv 1x1, forward+backward", name, medianMillis(manager, runs, m -> backward(() ->
+            Conv2d.conv2d(leaf(x, m), leaf(pointwise, m), null, one, none, one, 1).head().mul(g).sum()))));
         rows.add(new Row("per-sample batch norm, forward+backward", name, medianMillis(manager, runs, m ->
             backward(() -> {
               NDArray folded = leaf(x, m).reshape(1, planes, size, size);
