@@ -84,6 +84,23 @@ final class ScoringServiceProgram implements AutoCloseable {
     return channel;
   }
 
+  /**
+   * Its output once it contains {@code text}, waiting up to 30 s: the service logs asynchronously, so a line
+   * written before the port file may reach the log after it.
+   */
+  String awaitOutput(String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String output = output();
+    while (!output.contains(text)) {
+      if (System.nanoTime() > deadline) {
+        fail("the service's output never contained '" + text + "': " + output);
+      }
+      Thread.sleep(100);
+      output = output();
+    }
+    return output;
+  }
+
   /** The port it serves on, once {@link #awaitServing} returned. */
   int port() throws IOException {
     return Integer.parseInt(Files.readString(portFile).strip());

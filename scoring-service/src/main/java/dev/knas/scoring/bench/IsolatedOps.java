@@ -33,7 +33,7 @@ final class IsolatedOps {
   static List<Row> time(int samples, int runs) {
     List<Row> rows = new ArrayList<>();
     Shape one = new Shape(1, 1);
-    Shape none = new Shape(0, 0);
+    Shape noPadding = new Shape(0, 0);
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       for (int[] stage : new int[][] {{16, 32}, {32, 16}, {64, 8}}) {
         int channels = stage[0];
@@ -55,9 +55,9 @@ final class IsolatedOps {
         rows.add(new Row("conv 3x3, forward+backward", name, medianMillis(manager, runs, m -> backward(() ->
             Conv2d.conv2d(leaf(x, m), leaf(w, m), null, one, one, one, 1).head().mul(g).sum()))));
         rows.add(new Row("conv 1x1, forward", name, medianMillis(manager, runs, m ->
-            Conv2d.conv2d(x, pointwise, null, one, none, one, 1).head().attach(m))));
+            Conv2d.conv2d(x, pointwise, null, one, noPadding, one, 1).head().attach(m))));
         rows.add(new Row("conv 1x1, forward+backward", name, medianMillis(manager, runs, m -> backward(() ->
-            Conv2d.conv2d(leaf(x, m), leaf(pointwise, m), null, one, none, one, 1).head().mul(g).sum()))));
+            Conv2d.conv2d(leaf(x, m), leaf(pointwise, m), null, one, noPadding, one, 1).head().mul(g).sum()))));
         rows.add(new Row("per-sample batch norm, forward+backward", name, medianMillis(manager, runs, m ->
             backward(() -> {
               NDArray folded = leaf(x, m).reshape(1, planes, size, size);

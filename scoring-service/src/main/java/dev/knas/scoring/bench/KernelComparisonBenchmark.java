@@ -51,11 +51,10 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
   /** Pause before each timed computation, longer than OpenMP threads spin after their work (see settle). */
   private static final long SETTLE_MILLIS = 100;
 
-  /** Untimed rounds over all cells on both sides before the timed ones. */
+  /** Untimed rounds over all cells, of (a) and (c), before the timed ones. */
   private static final int WARM_UP_ROUNDS = 3;
 
   /** The benchmark's architectures: index 1, the all-nor_conv_3x3 cell, and 18 more of distinct classes. */
-
   static final List<Integer> ARCHITECTURES = List.of(1, 1462, 0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 857,
       6111, 7777, 9930);
 
@@ -104,11 +103,11 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
         + " over gRPC, warm, cache miss; (a') the computation inside (a) as the service reports it (provenance"
         + " wall_seconds; the rest of (a) is the request: gRPC both ways, thread hand-offs, the synced store"
         + " write); (b) PyTorch, %d single-image passes; (c) PyTorch, one batched pass, per-sample"
-        + " normalisation; native allocator: service %s, PyTorch %s; after %,d cache hits and %d"
-        + " untimed rounds, each cell's (a), (c) and (b) timed in turn, each after a %d ms pause, %d rounds over all cells; medians of %d for"
-        + " (a), (a') and (c), of %d for (b)%n", baseline.samples, threads, baseline.samples, NativeAllocator.name(),
-        times.pytorchAllocator(), REQUEST_PATH_WARM_UPS, WARM_UP_ROUNDS, SETTLE_MILLIS, repeats, repeats,
-        perSampleRepeats));
+        + " normalisation; native allocator: service %s, PyTorch %s; after %,d cache hits and %d untimed"
+        + " rounds of (a) and (c), each cell's (a), (c) and (b) timed in turn, each after a %d ms pause, %d rounds"
+        + " over all cells; medians of %d for (a), (a') and (c), of %d for (b)%n", baseline.samples, threads,
+        baseline.samples, NativeAllocator.name(), times.pytorchAllocator(), REQUEST_PATH_WARM_UPS, WARM_UP_ROUNDS,
+        SETTLE_MILLIS, repeats, repeats, perSampleRepeats));
     table.append(String.format("%-7s %-10s %-10s %-10s %-10s %-8s %-8s %-8s%n", "index", "(a) s", "(a') s",
         "(b) s", "(c) s", "(b)/(a)", "(a)/(c)", "(a')/(c)"));
     double[] a = times.service();
@@ -162,7 +161,10 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  /** Per cell: the medians of (a), (b) and (c) in seconds, and the MGM (b) and (c) computed. */
+  /**
+   * Per cell: the medians of (a), (a'), (b) and (c) in seconds, and the MGM (b) and (c) computed; and the native
+   * allocator the PyTorch workers ran on.
+   */
   private record Measured(double[] service, double[] serviceCompute, double[] perSample, double[] batched,
       double[] perSampleMgm, double[] batchedMgm, String pytorchAllocator) {}
 
@@ -201,7 +203,7 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
         }
         for (int r = 0; r < WARM_UP_ROUNDS; r++) {
           for (int i = 0; i < cells.size(); i++) {
-            score(stub, cells.get(i), 500 + r * cells.size() + i);
+            score(stub, cells.get(i), 500 + r);
             batched.compute(cells.get(i).toBenchmarkString());
           }
         }

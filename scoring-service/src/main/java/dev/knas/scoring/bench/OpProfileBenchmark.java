@@ -164,7 +164,7 @@ public final class OpProfileBenchmark implements Callable<Integer> {
     }
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     List<String> lines = new ArrayList<>();
-    String allocator = "(allocator unknown)";
+    String allocator = "unknown";
     try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
         StandardCharsets.UTF_8))) {
       for (String line = output.readLine(); line != null; line = output.readLine()) {

@@ -132,8 +132,9 @@ public final class ScoringServer implements AutoCloseable {
       ServerServiceDefinition cacheService = MalformedRequests.guard(new ScoreCacheGrpcService(cache, resolver)
           .bindService());
       warm.join().ifPresent(dataset -> {
-        // On the engine's own thread: its native allocator arena and thread-local engine state are what requests
-        // use. One after the other: at the same time, each slows the other down on few cores.
+        // On the engine's own thread: its thread's native allocator state (glibc's arena, tcmalloc's thread cache)
+        // and thread-local engine state are what requests use. One after the other: at the same time, each slows
+        // the other down on few cores.
         queue.continueWith("start-up", () -> {
           warmEngine(dataset, DeviceSelection.ofEngine(engine).resolve("auto"));
           return null;
