@@ -95,7 +95,8 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
     result.put("date", Instant.now().toString());
     result.put("threads", threads);
     result.put("samples", baseline.samples);
-    result.put("service_allocator", NativeAllocator.name());
+    String serviceAllocator = NativeAllocator.name();
+    result.put("service_allocator", serviceAllocator);
     result.put("pytorch_allocator", times.pytorchAllocator());
     ArrayNode rows = result.putArray("architectures");
     StringBuilder table = new StringBuilder();
@@ -106,7 +107,7 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
         + " normalisation; native allocator: service %s, PyTorch %s; after %,d cache hits and %d untimed"
         + " rounds of (a) and (c), each cell's (a), (c) and (b) timed in turn, each after a %d ms pause, %d rounds"
         + " over all cells; medians of %d for (a), (a') and (c), of %d for (b)%n", baseline.samples, threads,
-        baseline.samples, NativeAllocator.name(), times.pytorchAllocator(), REQUEST_PATH_WARM_UPS, WARM_UP_ROUNDS,
+        baseline.samples, serviceAllocator, times.pytorchAllocator(), REQUEST_PATH_WARM_UPS, WARM_UP_ROUNDS,
         SETTLE_MILLIS, repeats, repeats, perSampleRepeats));
     table.append(String.format("%-7s %-10s %-10s %-10s %-10s %-8s %-8s %-8s%n", "index", "(a) s", "(a') s",
         "(b) s", "(c) s", "(b)/(a)", "(a)/(c)", "(a')/(c)"));
