@@ -11,6 +11,7 @@ import dev.knas.scoring.server.RequestResolver.ResolvedZeroCost;
 import dev.knas.space.CanonicalForm;
 import dev.knas.v1.ComputeGradientKernelRequest;
 import dev.knas.v1.ComputeGradientKernelResponse;
+import dev.knas.v1.Fidelity;
 import dev.knas.v1.ListProxiesRequest;
 import dev.knas.v1.ListProxiesResponse;
 import dev.knas.v1.ScoreArchitectureRequest;
@@ -59,7 +60,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     try {
       resolved = resolver.score(request);
     } catch (RuntimeException e) {
-      reject(out, "ScoreArchitecture", FidelityKind.of(request.getFidelity()).recordName(), e);
+      reject(out, "ScoreArchitecture", fidelityName(request.getFidelity()), e);
       return;
     }
     answer(out, "ScoreArchitecture", resolved, scoring.score(resolved), (response, o) -> o.onNext(response));
@@ -71,6 +72,11 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     if (count == 0 || count > BatchScoring.MAX_BATCH) {
       StatusMapping.fail(out, "ScoreArchitectures", RequestException.invalid("architectures", count == 0
           ? "give at least one" : count + " exceeds the limit of " + BatchScoring.MAX_BATCH + " per call"));
+      return;
+    }
+    if (request.getFidelity() == Fidelity.UNRECOGNIZED) {
+      StatusMapping.fail(out, "ScoreArchitectures",
+          RequestException.invalid("fidelity", "unknown value " + request.getFidelityValue()));
       return;
     }
     new BatchScoring(request, out, single -> {
@@ -180,6 +186,11 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     Status status = StatusMapping.statusOf(method, error);
     telemetry.request(method, fidelity, status.getCode().name(), 0);
     out.onError(status.asRuntimeException());
+  }
+
+  /** The record name of a request's fidelity; "unknown" for a value this contract does not define. */
+  private static String fidelityName(Fidelity fidelity) {
+    return fidelity == Fidelity.UNRECOGNIZED ? "unknown" : FidelityKind.of(fidelity).recordName();
   }
 
   private static String fidelityOf(Resolved request) {

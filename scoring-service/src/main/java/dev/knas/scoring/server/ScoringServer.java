@@ -18,6 +18,7 @@ import dev.knas.telemetry.Telemetry;
 import dev.knas.v1.ScoringServiceGrpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -147,7 +148,7 @@ public final class ScoringServer implements AutoCloseable {
           .addService(MalformedRequests.guard(new ScoringGrpcService(resolver,
               new CachedScoring(queue, slots, cache, engineName, telemetry), engineName, telemetry).bindService()))
           .addService(cacheService)
-          .addService(health.getHealthService());
+          .addService(boundedHealth(health));
       if (config.transport().reflection()) {
         builder.addService(ProtoReflectionServiceV1.newInstance());
       }
@@ -169,6 +170,10 @@ public final class ScoringServer implements AutoCloseable {
     log.info("transport: {}", config.transport().describe());
     config.transport().exposureWarning(config.address()).ifPresent(log::warn);
     return started;
+  }
+
+  private static ServerServiceDefinition boundedHealth(HealthStatusManager health) {
+    return ServerInterceptors.intercept(health.getHealthService(), new BoundedDescriptions());
   }
 
   /**
@@ -230,7 +235,7 @@ public final class ScoringServer implements AutoCloseable {
       throw new IllegalStateException("health is already served on port " + healthServer.getPort());
     }
     healthServer = NettyServerBuilder.forAddress(address, InsecureServerCredentials.create())
-        .addService(health.getHealthService()).build().start();
+        .addService(boundedHealth(health)).build().start();
     log.info("health alone (plaintext, no token) on {}:{}", address.getHostString(), healthServer.getPort());
     return healthServer.getPort();
   }
