@@ -15,6 +15,7 @@ import dev.knas.scoring.cache.VerifyStoreCommand;
 import dev.knas.scoring.conformance.SelfTestCommand;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ClientLimits;
+import dev.knas.scoring.server.RequestLog;
 import dev.knas.scoring.server.ScoringServer;
 import dev.knas.scoring.server.ServerTransport;
 import dev.knas.space.InputExcerpt;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -102,6 +104,15 @@ public final class ScoringServiceCommand implements Callable<Integer> {
       + " and serve (the damaged store is moved aside, and the log says what was lost) instead of refusing to"
       + " start.")
   boolean salvage;
+
+  @Option(names = "--access-log", description = "Log one line per request (its architecture, options, status,"
+      + " cache hit, time and trace id), besides the periodic summary.")
+  boolean accessLog;
+
+  @Option(names = "--request-summary-seconds", paramLabel = "S", defaultValue = "60", description = "Log a summary"
+      + " of the requests (count, cache hits, failures, latency p50/p99/max) every S seconds that had any; 0 turns"
+      + " it off (default: ${DEFAULT-VALUE}).")
+  long requestSummarySeconds;
 
   @Mixin
   DataOptions data;
@@ -210,6 +221,7 @@ public final class ScoringServiceCommand implements Callable<Integer> {
     atLeast("--max-training-images", maxTrainingImages, 1);
     atLeast("--queue-capacity", queueCapacity, 0);
     atLeast("--queue-capacity-per-client", queueCapacityPerClient, 0);
+    atLeast("--request-summary-seconds", requestSummarySeconds, 0);
     InetAddress address = bindAddress();
     ServerTransport serverTransport = transport.transport();
     if (salvage) {
@@ -219,7 +231,8 @@ public final class ScoringServiceCommand implements Callable<Integer> {
         metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort));
     ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(address, port), catalog,
         dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice, telemetry,
-        serverTransport, new ClientLimits(queueCapacityPerClient, maxTrainingImages)));
+        serverTransport, new ClientLimits(queueCapacityPerClient, maxTrainingImages),
+        new RequestLog.Settings(accessLog, Duration.ofSeconds(requestSummarySeconds))));
     if (healthPort != null) {
       try {
         server.serveHealthOn(new InetSocketAddress(address, healthPort));

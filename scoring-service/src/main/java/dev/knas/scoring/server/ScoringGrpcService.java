@@ -30,8 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The knas.v1.ScoringService RPCs: resolves each request ({@link RequestResolver}), scores it through the cache
@@ -40,18 +38,19 @@ import org.slf4j.LoggerFactory;
  */
 final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase {
 
-  private static final Logger log = LoggerFactory.getLogger(ScoringGrpcService.class);
-
   private final RequestResolver resolver;
   private final CachedScoring scoring;
   private final String engine;
   private final ServiceTelemetry telemetry;
+  private final RequestLog requestLog;
 
-  ScoringGrpcService(RequestResolver resolver, CachedScoring scoring, String engine, ServiceTelemetry telemetry) {
+  ScoringGrpcService(RequestResolver resolver, CachedScoring scoring, String engine, ServiceTelemetry telemetry,
+      RequestLog requestLog) {
     this.resolver = resolver;
     this.scoring = scoring;
     this.engine = engine;
     this.telemetry = telemetry;
+    this.requestLog = requestLog;
   }
 
   @Override
@@ -173,10 +172,10 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
       }
       long nanos = System.nanoTime() - start;
       telemetry.request(method, fidelity, status.getCode().name(), nanos / 1e9);
-      if (log.isInfoEnabled()) {
-        // Milliseconds to one decimal without String.format, which costs more than the rest of a cache hit.
-        log.info("rpc={} {} status={} hit={} ms={}.{} trace_id={}", method, summary(request, canonical, fidelity),
-            status.getCode(), hit, nanos / 1_000_000, nanos / 100_000 % 10, span.getSpanContext().getTraceId());
+      requestLog.completed(status.getCode(), hit, nanos);
+      if (requestLog.eachRequest()) {
+        requestLog.request(method, summary(request, canonical, fidelity), status.getCode(), hit, nanos,
+            span.getSpanContext().getTraceId());
       }
     });
   }
@@ -185,6 +184,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
   private void reject(StreamObserver<?> out, String method, String fidelity, Throwable error) {
     Status status = StatusMapping.statusOf(method, error);
     telemetry.request(method, fidelity, status.getCode().name(), 0);
+    requestLog.completed(status.getCode(), false, -1);
     out.onError(status.asRuntimeException());
   }
 
