@@ -15,15 +15,21 @@ import dev.knas.scoring.cache.VerifyStoreCommand;
 import dev.knas.scoring.conformance.SelfTestCommand;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ClientLimits;
+import dev.knas.scoring.server.RequestLog;
 import dev.knas.scoring.server.ScoringServer;
 import dev.knas.scoring.server.ServerTransport;
+import dev.knas.space.InputExcerpt;
 import dev.knas.telemetry.Telemetry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -99,11 +105,23 @@ public final class ScoringServiceCommand implements Callable<Integer> {
       + " start.")
   boolean salvage;
 
+  @Option(names = "--access-log", description = "Log one line per request (its architecture, options, status,"
+      + " cache hit, time and trace id), besides the periodic summary.")
+  boolean accessLog;
+
+  @Option(names = "--request-summary-seconds", paramLabel = "S", defaultValue = "60", description = "Log a summary"
+      + " of the requests (count, cache hits, failures, latency p50/p99/max) every S seconds that had any; 0 turns"
+      + " it off (default: ${DEFAULT-VALUE}).")
+  long requestSummarySeconds;
+
   @Mixin
   DataOptions data;
 
   @Mixin
   TransportOptions transport;
+
+  /** Dotted-quad IPv4: four numbers from 0 to 255. */
+  private static final String IPV4 = "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(?!$)|$)){4}";
 
   /** The serving service's close, run by the shutdown hook before the log is flushed. */
   private static final AtomicReference<AutoCloseable> running = new AtomicReference<>();
@@ -119,6 +137,12 @@ public final class ScoringServiceCommand implements Callable<Integer> {
     cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
       if (error instanceof StoreException || error instanceof BenchmarkTableException) {
         commandLine.getErr().println("scoring-service: " + error.getMessage());
+        return 1;
+      }
+      Optional<String> bind = bindFailure(error);
+      if (bind.isPresent()) {
+        commandLine.getErr().println("scoring-service: cannot listen on the address --bind and --port name ("
+            + bind.get() + ")");
         return 1;
       }
       throw error;
@@ -144,6 +168,37 @@ public final class ScoringServiceCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Why the listening socket could not be bound (address not on this machine, port taken): grpc's "Failed to
+   * bind" around Netty's error, a BindException with Java's sockets and a native one with epoll's.
+   */
+  private static Optional<String> bindFailure(Throwable error) {
+    if (!(error instanceof IOException && String.valueOf(error.getMessage()).startsWith("Failed to bind"))) {
+      return Optional.empty();
+    }
+    Throwable cause = error;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return Optional.of(error.getMessage() + ": " + cause.getMessage());
+  }
+
+  /**
+   * The --bind address: an IP literal, or a name resolved once. Digits and dots that are no IPv4 address are
+   * refused as such, not looked up as a host name.
+   */
+  private InetAddress bindAddress() {
+    String what = "--bind: '" + InputExcerpt.of(bind, 100) + "' is ";
+    if (bind.matches("[0-9.]+") && !bind.matches(IPV4)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), what + "not an IPv4 address");
+    }
+    try {
+      return InetAddress.getByName(bind);
+    } catch (UnknownHostException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), what + "not an address or a known host name");
+    }
+  }
+
   private void atLeast(String option, long value, long minimum) {
     if (value < minimum) {
       throw new CommandLine.ParameterException(new CommandLine(this), option + " must be at least " + minimum
@@ -166,18 +221,21 @@ public final class ScoringServiceCommand implements Callable<Integer> {
     atLeast("--max-training-images", maxTrainingImages, 1);
     atLeast("--queue-capacity", queueCapacity, 0);
     atLeast("--queue-capacity-per-client", queueCapacityPerClient, 0);
+    atLeast("--request-summary-seconds", requestSummarySeconds, 0);
+    InetAddress address = bindAddress();
     ServerTransport serverTransport = transport.transport();
     if (salvage) {
       StoreRepair.repairIfDamaged(storeDir);
     }
     Telemetry telemetry = Telemetry.configure("knas-scoring-service",
         metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort));
-    ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(bind, port), catalog,
+    ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress(address, port), catalog,
         dataset, queueCapacity, storeDir, data.benchmarkTable(), trainingsPerDevice, telemetry,
-        serverTransport, new ClientLimits(queueCapacityPerClient, maxTrainingImages)));
+        serverTransport, new ClientLimits(queueCapacityPerClient, maxTrainingImages),
+        new RequestLog.Settings(accessLog, Duration.ofSeconds(requestSummarySeconds))));
     if (healthPort != null) {
       try {
-        server.serveHealthOn(new InetSocketAddress(bind, healthPort));
+        server.serveHealthOn(new InetSocketAddress(address, healthPort));
       } catch (IOException | RuntimeException e) {
         server.close();
         throw e;

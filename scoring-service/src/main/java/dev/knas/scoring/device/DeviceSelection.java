@@ -2,6 +2,7 @@ package dev.knas.scoring.device;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import java.math.BigInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,12 +44,13 @@ public final class DeviceSelection {
     if (!gpu.matches()) {
       throw new IllegalArgumentException("unknown device '" + requested + "'; use auto, cpu, gpu or gpu:N");
     }
-    int id = gpu.group(1) == null ? 0 : Integer.parseInt(gpu.group(1));
-    if (id >= gpuCount) {
+    // Any number of digits: one past int's range names a GPU no engine has, like any number past the count.
+    BigInteger id = gpu.group(1) == null ? BigInteger.ZERO : new BigInteger(gpu.group(1));
+    if (id.compareTo(BigInteger.valueOf(gpuCount)) >= 0) {
       throw new DeviceUnavailableException("device " + name + " is not available: " + engineDescription + " sees "
           + gpuCount + " GPU(s)" + (gpuCount == 0 ? "; this build runs on the CPU (see README, Devices)" : ""));
     }
-    return Device.gpu(id);
+    return Device.gpu(id.intValueExact());
   }
 
   /** The name a request would use for {@code device}: "cpu" or "gpu:N". */

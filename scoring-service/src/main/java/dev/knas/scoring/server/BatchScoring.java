@@ -90,7 +90,7 @@ final class BatchScoring {
   private ScoreArchitectureRequest entry(int position) {
     return ScoreArchitectureRequest.newBuilder()
         .setArchitecture(request.getArchitectures(position))
-        .setFidelity(request.getFidelity())
+        .setFidelityValue(request.getFidelityValue())
         .setOptions(request.getOptions())
         .setGradientKernel(request.getGradientKernel())
         .setShortTraining(request.getShortTraining())

@@ -23,6 +23,13 @@ public record ConnectionPolicy(Duration permitKeepAlive, Optional<Duration> maxC
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 4 << 20;
   public static final int DEFAULT_MAX_INBOUND_METADATA_BYTES = 8 << 10;
 
+  /**
+   * The transport's own metadata limit, far above the service's: past it, Netty ends the whole connection, so it
+   * must sit where real clients never reach; {@link MetadataLimit} refuses calls over the service's limit one by
+   * one.
+   */
+  static final int TRANSPORT_METADATA_BYTES = 256 << 10;
+
   /** One ping a minute, connections without an age limit, 4 MiB messages, 8 KiB metadata. */
   public static final ConnectionPolicy DEFAULT = new ConnectionPolicy(
       Duration.ofSeconds(DEFAULT_PERMIT_KEEPALIVE_SECONDS), Optional.empty(), Optional.empty(),
@@ -42,7 +49,7 @@ public record ConnectionPolicy(Duration permitKeepAlive, Optional<Duration> maxC
     builder.permitKeepAliveTime(permitKeepAlive.toNanos(), TimeUnit.NANOSECONDS)
         .permitKeepAliveWithoutCalls(false)
         .maxInboundMessageSize(maxInboundMessageBytes)
-        .maxInboundMetadataSize(maxInboundMetadataBytes);
+        .maxInboundMetadataSize(Math.max(maxInboundMetadataBytes, TRANSPORT_METADATA_BYTES));
     maxConnectionAge.ifPresent(age -> builder.maxConnectionAge(age.toNanos(), TimeUnit.NANOSECONDS));
     maxConnectionAgeGrace.ifPresent(grace -> builder.maxConnectionAgeGrace(grace.toNanos(), TimeUnit.NANOSECONDS));
   }

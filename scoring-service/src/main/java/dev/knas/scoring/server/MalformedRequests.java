@@ -10,10 +10,12 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,10 +92,11 @@ final class MalformedRequests {
         message = method.parseRequest(raw);
       } catch (RuntimeException | IOException e) {
         refused = true;
-        String description = StatusText.description("request: not a valid " + requestType(method) + " message ("
-            + reason(e) + ")");
-        log.info("{} refused: INVALID_ARGUMENT {}", method.getBareMethodName(), description);
-        call.close(Status.INVALID_ARGUMENT.withDescription(description), new Metadata());
+        Status status = overLimit(e).orElseGet(() -> Status.INVALID_ARGUMENT.withDescription(
+            "request: not a valid " + requestType(method) + " message (" + reason(e) + ")"));
+        status = status.withDescription(StatusText.description(status.getDescription()));
+        log.info("{} refused: {} {}", method.getBareMethodName(), status.getCode(), status.getDescription());
+        call.close(status, new Metadata());
         return;
       }
       listener.onMessage(message);
@@ -105,6 +108,19 @@ final class MalformedRequests {
         listener.onHalfClose();
       }
     }
+  }
+
+  /**
+   * grpc's own RESOURCE_EXHAUSTED, when it cut the message while it was read: a compressed message that
+   * inflates past the limit is too large, not malformed.
+   */
+  private static Optional<Status> overLimit(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        return Optional.of(s.getStatus());
+      }
+    }
+    return Optional.empty();
   }
 
   /** The request message's full name, e.g. knas.v1.ScoreArchitectureRequest. */

@@ -11,6 +11,7 @@ import dev.knas.scoring.server.RequestResolver.ResolvedZeroCost;
 import dev.knas.space.CanonicalForm;
 import dev.knas.v1.ComputeGradientKernelRequest;
 import dev.knas.v1.ComputeGradientKernelResponse;
+import dev.knas.v1.Fidelity;
 import dev.knas.v1.ListProxiesRequest;
 import dev.knas.v1.ListProxiesResponse;
 import dev.knas.v1.ScoreArchitectureRequest;
@@ -29,8 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The knas.v1.ScoringService RPCs: resolves each request ({@link RequestResolver}), scores it through the cache
@@ -39,18 +38,19 @@ import org.slf4j.LoggerFactory;
  */
 final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase {
 
-  private static final Logger log = LoggerFactory.getLogger(ScoringGrpcService.class);
-
   private final RequestResolver resolver;
   private final CachedScoring scoring;
   private final String engine;
   private final ServiceTelemetry telemetry;
+  private final RequestLog requestLog;
 
-  ScoringGrpcService(RequestResolver resolver, CachedScoring scoring, String engine, ServiceTelemetry telemetry) {
+  ScoringGrpcService(RequestResolver resolver, CachedScoring scoring, String engine, ServiceTelemetry telemetry,
+      RequestLog requestLog) {
     this.resolver = resolver;
     this.scoring = scoring;
     this.engine = engine;
     this.telemetry = telemetry;
+    this.requestLog = requestLog;
   }
 
   @Override
@@ -59,7 +59,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     try {
       resolved = resolver.score(request);
     } catch (RuntimeException e) {
-      reject(out, "ScoreArchitecture", FidelityKind.of(request.getFidelity()).recordName(), e);
+      reject(out, "ScoreArchitecture", fidelityName(request.getFidelity()), e);
       return;
     }
     answer(out, "ScoreArchitecture", resolved, scoring.score(resolved), (response, o) -> o.onNext(response));
@@ -71,6 +71,11 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     if (count == 0 || count > BatchScoring.MAX_BATCH) {
       StatusMapping.fail(out, "ScoreArchitectures", RequestException.invalid("architectures", count == 0
           ? "give at least one" : count + " exceeds the limit of " + BatchScoring.MAX_BATCH + " per call"));
+      return;
+    }
+    if (request.getFidelity() == Fidelity.UNRECOGNIZED) {
+      StatusMapping.fail(out, "ScoreArchitectures",
+          RequestException.invalid("fidelity", "unknown value " + request.getFidelityValue()));
       return;
     }
     new BatchScoring(request, out, single -> {
@@ -167,10 +172,10 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
       }
       long nanos = System.nanoTime() - start;
       telemetry.request(method, fidelity, status.getCode().name(), nanos / 1e9);
-      if (log.isInfoEnabled()) {
-        // Milliseconds to one decimal without String.format, which costs more than the rest of a cache hit.
-        log.info("rpc={} {} status={} hit={} ms={}.{} trace_id={}", method, summary(request, canonical, fidelity),
-            status.getCode(), hit, nanos / 1_000_000, nanos / 100_000 % 10, span.getSpanContext().getTraceId());
+      requestLog.completed(status.getCode(), hit, nanos);
+      if (requestLog.eachRequest()) {
+        requestLog.request(method, summary(request, canonical, fidelity), status.getCode(), hit, nanos,
+            span.getSpanContext().getTraceId());
       }
     });
   }
@@ -179,7 +184,13 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
   private void reject(StreamObserver<?> out, String method, String fidelity, Throwable error) {
     Status status = StatusMapping.statusOf(method, error);
     telemetry.request(method, fidelity, status.getCode().name(), 0);
+    requestLog.completed(status.getCode(), false, -1);
     out.onError(status.asRuntimeException());
+  }
+
+  /** The record name of a request's fidelity; "unknown" for a value this contract does not define. */
+  private static String fidelityName(Fidelity fidelity) {
+    return fidelity == Fidelity.UNRECOGNIZED ? "unknown" : FidelityKind.of(fidelity).recordName();
   }
 
   private static String fidelityOf(Resolved request) {

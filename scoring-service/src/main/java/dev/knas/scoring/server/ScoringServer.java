@@ -18,6 +18,7 @@ import dev.knas.telemetry.Telemetry;
 import dev.knas.v1.ScoringServiceGrpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -59,13 +60,13 @@ public final class ScoringServer implements AutoCloseable {
    */
   public record Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset,
       int queueCapacity, Path storeDir, Optional<BenchmarkTable> benchmarkTable, int trainingsPerDevice,
-      Telemetry telemetry, ServerTransport transport, ClientLimits limits) {
+      Telemetry telemetry, ServerTransport transport, ClientLimits limits, RequestLog.Settings requestLog) {
 
     /** With the default transport (plaintext, no token, reflection on) and client limits. */
     public Config(InetSocketAddress address, DatasetCatalog datasets, String defaultDataset, int queueCapacity,
         Path storeDir, Optional<BenchmarkTable> benchmarkTable, int trainingsPerDevice, Telemetry telemetry) {
       this(address, datasets, defaultDataset, queueCapacity, storeDir, benchmarkTable, trainingsPerDevice,
-          telemetry, ServerTransport.DEFAULT, ClientLimits.DEFAULT);
+          telemetry, ServerTransport.DEFAULT, ClientLimits.DEFAULT, RequestLog.Settings.DEFAULT);
     }
 
     /** Without telemetry. */
@@ -83,12 +84,17 @@ public final class ScoringServer implements AutoCloseable {
 
     public Config withTransport(ServerTransport transport) {
       return new Config(address, datasets, defaultDataset, queueCapacity, storeDir, benchmarkTable,
-          trainingsPerDevice, telemetry, transport, limits);
+          trainingsPerDevice, telemetry, transport, limits, requestLog);
     }
 
     public Config withLimits(ClientLimits limits) {
       return new Config(address, datasets, defaultDataset, queueCapacity, storeDir, benchmarkTable,
-          trainingsPerDevice, telemetry, transport, limits);
+          trainingsPerDevice, telemetry, transport, limits, requestLog);
+    }
+
+    public Config withRequestLog(RequestLog.Settings requestLog) {
+      return new Config(address, datasets, defaultDataset, queueCapacity, storeDir, benchmarkTable,
+          trainingsPerDevice, telemetry, transport, limits, requestLog);
     }
   }
 
@@ -96,13 +102,16 @@ public final class ScoringServer implements AutoCloseable {
   private final EngineQueue queue;
   private final HealthStatusManager health;
   private final ScoreStore store;
+  private final RequestLog requestLog;
   private volatile Server healthServer;
 
-  private ScoringServer(Server server, EngineQueue queue, HealthStatusManager health, ScoreStore store) {
+  private ScoringServer(Server server, EngineQueue queue, HealthStatusManager health, ScoreStore store,
+      RequestLog requestLog) {
     this.server = server;
     this.queue = queue;
     this.health = health;
     this.store = store;
+    this.requestLog = requestLog;
   }
 
   /**
@@ -127,6 +136,7 @@ public final class ScoringServer implements AutoCloseable {
     TrainingSlots slots = new TrainingSlots(config.trainingsPerDevice(), config.queueCapacity());
     HealthStatusManager health = new HealthStatusManager();
     String engineName = engine.getEngineName() + " " + engine.getVersion() + " via DJL " + Engine.getDjlVersion();
+    RequestLog requestLog = new RequestLog(config.requestLog());
     Server server;
     try {
       ServerServiceDefinition cacheService = MalformedRequests.guard(new ScoreCacheGrpcService(cache, resolver)
@@ -145,18 +155,20 @@ public final class ScoringServer implements AutoCloseable {
           .intercept(new ClientIdentity())
           .intercept(config.telemetry().serverInterceptor())
           .addService(MalformedRequests.guard(new ScoringGrpcService(resolver,
-              new CachedScoring(queue, slots, cache, engineName, telemetry), engineName, telemetry).bindService()))
+              new CachedScoring(queue, slots, cache, engineName, telemetry), engineName, telemetry, requestLog)
+              .bindService()))
           .addService(cacheService)
-          .addService(health.getHealthService());
+          .addService(boundedHealth(health));
       if (config.transport().reflection()) {
         builder.addService(ProtoReflectionServiceV1.newInstance());
       }
       server = builder.build().start();
     } catch (IOException | RuntimeException e) {
+      requestLog.close();
       store.close();
       throw e;
     }
-    ScoringServer started = new ScoringServer(server, queue, health, store);
+    ScoringServer started = new ScoringServer(server, queue, health, store, requestLog);
     health.setStatus("", ServingStatus.SERVING);
     // The scoring service serves while its store can keep what it computes.
     store.watchWritability((writable, problem) -> health.setStatus(ScoringServiceGrpc.SERVICE_NAME,
@@ -169,6 +181,10 @@ public final class ScoringServer implements AutoCloseable {
     log.info("transport: {}", config.transport().describe());
     config.transport().exposureWarning(config.address()).ifPresent(log::warn);
     return started;
+  }
+
+  private static ServerServiceDefinition boundedHealth(HealthStatusManager health) {
+    return ServerInterceptors.intercept(health.getHealthService(), new BoundedDescriptions());
   }
 
   /**
@@ -230,7 +246,7 @@ public final class ScoringServer implements AutoCloseable {
       throw new IllegalStateException("health is already served on port " + healthServer.getPort());
     }
     healthServer = NettyServerBuilder.forAddress(address, InsecureServerCredentials.create())
-        .addService(health.getHealthService()).build().start();
+        .addService(boundedHealth(health)).build().start();
     log.info("health alone (plaintext, no token) on {}:{}", address.getHostString(), healthServer.getPort());
     return healthServer.getPort();
   }
@@ -254,6 +270,7 @@ public final class ScoringServer implements AutoCloseable {
       healthServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     queue.close();
+    requestLog.close();
     store.close();
   }
 }

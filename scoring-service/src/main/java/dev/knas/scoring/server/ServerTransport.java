@@ -28,6 +28,8 @@ public record ServerTransport(Optional<ServerTls> tls, Optional<BearerToken> tok
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address, credentials);
     policy.applyTo(builder);
     token.ifPresent(t -> builder.intercept(new BearerTokenInterceptor(t)));
+    // Added last, so it runs first: an oversized call is refused before anything reads its metadata.
+    builder.intercept(new MetadataLimit(policy.maxInboundMetadataBytes()));
     return builder;
   }
 
@@ -40,12 +42,14 @@ public record ServerTransport(Optional<ServerTls> tls, Optional<BearerToken> tok
 
   /** Why listening on {@code address} this way is risky, if it is: beyond loopback without TLS and a token. */
   Optional<String> exposureWarning(InetSocketAddress address) {
+    // Mutual TLS authenticates every client by its certificate, as a token would.
+    boolean authenticated = token.isPresent() || tls.flatMap(ServerTls::clientCa).isPresent();
     if (address.getAddress() != null && address.getAddress().isLoopbackAddress()
-        || tls.isPresent() && token.isPresent()) {
+        || tls.isPresent() && authenticated) {
       return Optional.empty();
     }
     List<String> risks = new ArrayList<>();
-    if (token.isEmpty()) {
+    if (!authenticated) {
       risks.add("anyone who can reach the port can use the service (--auth-token-file)");
     }
     if (tls.isEmpty()) {

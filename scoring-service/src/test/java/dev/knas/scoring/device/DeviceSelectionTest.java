@@ -33,6 +33,14 @@ class DeviceSelectionTest {
   }
 
   @Test
+  void aGpuNumberPastIntsRangeIsAnAbsentGpu() {
+    DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class,
+        () -> new DeviceSelection(1, "engine").resolve("gpu:99999999999999999999"));
+    assertTrue(e.getMessage().startsWith("device gpu:99999999999999999999 is not available"), e.getMessage());
+    assertEquals(Device.gpu(0), new DeviceSelection(1, "engine").resolve("gpu:0000000000000000000000"));
+  }
+
+  @Test
   void malformedNamesAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> new DeviceSelection(1, "e").resolve("tpu"));
     assertThrows(IllegalArgumentException.class, () -> new DeviceSelection(1, "e").resolve("gpu:x"));

@@ -12,6 +12,17 @@ import dev.knas.v1.Architecture;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.ScoreArchitectureRequest;
+import dev.knas.v1.ListProxiesRequest;
+import dev.knas.v1.ScoreArchitecturesRequest;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import dev.knas.v1.ScoringServiceGrpc;
 import dev.knas.v1.ShortTrainRequest;
 import dev.knas.v1.ShortTrainingOptions;
@@ -151,6 +162,79 @@ class HostileRequestsTest {
           e.getStatus().toString());
     }
     assertServing();
+  }
+
+  @Test
+  void anUnknownFidelityIsInvalidArgumentForOneArchitectureAndForABatch() {
+    for (int fidelity : new int[] {99, -1}) {
+      expect("fidelity: unknown value " + fidelity, ScoreArchitectureRequest.newBuilder()
+          .setArchitecture(Architecture.newBuilder().setNb201Index(1)).setFidelityValue(fidelity).build());
+      StatusRuntimeException batch = assertThrows(StatusRuntimeException.class, () -> scoring.scoreArchitectures(
+          ScoreArchitecturesRequest.newBuilder().addArchitectures(Architecture.newBuilder().setNb201Index(1))
+              .setFidelityValue(fidelity).build()).forEachRemaining(result -> { }));
+      assertEquals(Status.Code.INVALID_ARGUMENT, batch.getStatus().getCode(), batch.getStatus().toString());
+      assertEquals("fidelity: unknown value " + fidelity, batch.getStatus().getDescription());
+    }
+    assertServing();
+  }
+
+  @Test
+  void aCompressedRequestThatInflatesPastTheLimitIsResourceExhausted() {
+    ScoreArchitectureRequest huge = ScoreArchitectureRequest.newBuilder()
+        .setArchitecture(Architecture.newBuilder().setNb201String("|" + "a".repeat(5 << 20) + "|")).build();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> scoring.withCompression("gzip").scoreArchitecture(huge));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.getStatus().toString());
+    assertServing();
+  }
+
+  @Test
+  void metadataOverTheLimitFailsThatCallAloneAndTheConnectionLives() throws Exception {
+    // A call that stays open on the same connection throughout: a health watch.
+    BlockingQueue<Object> watched = new LinkedBlockingQueue<>();
+    ClientCall<HealthCheckRequest, HealthCheckResponse> watch = service.channel().newCall(HealthGrpc.getWatchMethod(),
+        CallOptions.DEFAULT);
+    watch.start(new ClientCall.Listener<>() {
+      @Override
+      public void onMessage(HealthCheckResponse message) {
+        watched.add(message);
+        watch.request(1);
+      }
+
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        watched.add(status);
+      }
+    }, new Metadata());
+    watch.sendMessage(HealthCheckRequest.getDefaultInstance());
+    watch.halfClose();
+    watch.request(1);
+    assertTrue(watched.poll(30, TimeUnit.SECONDS) instanceof HealthCheckResponse);
+    for (int bytes : new int[] {9 << 10, 12 << 10, 100 << 10}) {
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of("x-padding", Metadata.ASCII_STRING_MARSHALLER), "p".repeat(bytes));
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> scoring
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+          .listProxies(ListProxiesRequest.getDefaultInstance()));
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.getStatus().toString());
+      assertTrue(e.getStatus().getDescription().endsWith("over the service's limit of 8192 bytes"),
+          e.getStatus().toString());
+    }
+    assertTrue(watched.isEmpty(), "the watch on the same connection ended: " + watched);
+    watch.cancel("done", null);
+    assertServing();
+  }
+
+  @Test
+  void healthEchoesNoUnboundedServiceName() {
+    String name = "\nforged line" + "x".repeat(1 << 20);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> HealthGrpc.newBlockingStub(
+        service.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.newBuilder().setService(name).build()));
+    assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().length() <= StatusText.MAX_DESCRIPTION + 100,
+        "description of " + e.getStatus().getDescription().length() + " characters");
+    assertFalse(e.getStatus().getDescription().contains("\n"));
   }
 
   private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {

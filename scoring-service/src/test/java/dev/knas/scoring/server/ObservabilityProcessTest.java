@@ -9,6 +9,7 @@ import dev.knas.v1.Architecture;
 import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.ScoreArchitectureRequest;
 import dev.knas.v1.ScoringServiceGrpc;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +61,7 @@ class ObservabilityProcessTest {
           "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.getAddress().getPort(),
           "OTEL_SERVICE_NAME", "knas-scoring-under-test",
           "OTEL_METRIC_EXPORT_INTERVAL", "500",
-          "OTEL_BSP_SCHEDULE_DELAY", "100"));
+          "OTEL_BSP_SCHEDULE_DELAY", "100"), "--access-log");
       score(service);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!(received(exports, "/v1/traces", "knas.v1.ScoringService/ScoreArchitecture")
@@ -79,6 +82,42 @@ class ObservabilityProcessTest {
     } finally {
       receiver.stop(0);
     }
+  }
+
+  @Test
+  void byDefaultTheLogSummarisesRequestsInsteadOfALinePerRequest() throws Exception {
+    try (ServiceProcesses services = new ServiceProcesses(temp)) {
+      Service service = services.start(temp.resolve("store"), "summary", Map.of(), "--request-summary-seconds",
+          "1");
+      score(service);
+      score(service);
+      // The two calls may fall into one interval or two: together they are one miss and one hit, none failed.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (summed(service, 1) < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      String log = Files.readString(service.log());
+      assertEquals(2, summed(service, 1), log);
+      assertEquals(1, summed(service, 2), log);
+      assertEquals(0, summed(service, 3), log);
+      assertTrue(log.lines().noneMatch(l -> l.contains("rpc=ScoreArchitecture")), log);
+    }
+  }
+
+  private static final Pattern SUMMARY = Pattern.compile("requests in the last \\d+ s: (\\d+) \\((\\d+) answered"
+      + " from the cache, (\\d+) failed\\), latency p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms$");
+
+  /** The sum over the log's summary lines of one count: 1 requests, 2 cache hits, 3 failures. */
+  private static long summed(Service service, int count) throws IOException {
+    long sum = 0;
+    for (String line : Files.readAllLines(service.log())) {
+      Matcher m = SUMMARY.matcher(line);
+      if (line.contains("requests in the last")) {
+        assertTrue(m.find(), line);
+        sum += Long.parseLong(m.group(count));
+      }
+    }
+    return sum;
   }
 
   @Test

@@ -150,6 +150,26 @@ class SecureTransportEndToEndTest {
   }
 
   @Test
+  void theSchemeIsCaseInsensitiveAndWhitespaceAroundTheTokenIsNotPartOfIt() throws Exception {
+    // RFC 7235 section 2.1: the scheme is case-insensitive; RFC 9110 section 5.5: a field value has no leading or
+    // trailing whitespace, so none is part of the token.
+    for (String authorization : List.of("bearer " + TOKEN, "BEARER " + TOKEN, "Bearer " + TOKEN + " ",
+        "Bearer   " + TOKEN)) {
+      Metadata headers = new Metadata();
+      headers.put(BearerToken.AUTHORIZATION, authorization);
+      assertTrue(call(tls(Optional.empty()).channelBuilder(tlsWithToken)
+          .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)), c -> listProxies(c)) > 0, authorization);
+    }
+    for (String authorization : List.of("Bearer" + TOKEN, "Bearer " + TOKEN + "x", "Bearer " + TOKEN.substring(1))) {
+      Metadata headers = new Metadata();
+      headers.put(BearerToken.AUTHORIZATION, authorization);
+      assertEquals(Status.Code.UNAUTHENTICATED, refusal(tls(Optional.empty()).channelBuilder(tlsWithToken)
+          .intercept(MetadataUtils.newAttachHeadersInterceptor(headers)), c -> listProxies(c)).getCode(),
+          authorization);
+    }
+  }
+
+  @Test
   void healthAnswersWithoutAToken() throws Exception {
     assertEquals(ServingStatus.SERVING, call(tls(Optional.empty()).channelBuilder(tlsWithToken), c -> health(c)));
   }
@@ -262,7 +282,8 @@ class SecureTransportEndToEndTest {
         List.of("--auth-token-file", empty.toString()),
         "scoring-service: Invalid value for option '--auth-token-file': " + empty + " holds no token (it is empty)",
         List.of("--tls-cert", cert, "--tls-key", cert), "scoring-service: Invalid value for option '--tls-key': "
-            + cert + " holds no unencrypted PKCS#8 private key");
+            + cert + " holds no unencrypted PKCS#8 private key",
+        List.of("--bind", "999.1.1.1"), "scoring-service: --bind: '999.1.1.1' is not an IPv4 address");
     try (ServiceProcesses services = new ServiceProcesses(temp)) {
       int run = 0;
       for (Map.Entry<List<String>, String> refusal : refusals.entrySet()) {
@@ -275,6 +296,24 @@ class SecureTransportEndToEndTest {
         assertEquals(1, output.lines().count(), output);
         assertTrue(output.startsWith(refusal.getValue()), output);
       }
+    }
+  }
+
+  @Test
+  void anAddressThatCannotBeBoundExitsWith1AndOneLine() throws Exception {
+    // 192.0.2.1 (TEST-NET-1, RFC 5737) is on no interface of this machine: binding it fails, and nothing is sent.
+    try (ServiceProcesses services = new ServiceProcesses(temp)) {
+      Path log = temp.resolve("unbindable.log");
+      Process process = services.launch(temp.resolve("unbindable-store"), temp.resolve("unbindable.port"), log,
+          Map.of(), "--bind", "192.0.2.1");
+      assertTrue(process.waitFor(120, TimeUnit.SECONDS));
+      List<String> lines = Files.readAllLines(log).stream().filter(line -> line.startsWith("scoring-service:"))
+          .toList();
+      assertEquals(1, process.exitValue(), Files.readString(log));
+      assertEquals(1, lines.size(), Files.readString(log));
+      assertTrue(lines.get(0).startsWith("scoring-service: cannot listen on the address --bind and --port name"),
+          lines.get(0));
+      assertFalse(Files.readString(log).contains("\tat "), Files.readString(log));
     }
   }
 
@@ -297,6 +336,10 @@ class SecureTransportEndToEndTest {
     ServerTransport secured = new ServerTransport(Optional.of(tls), Optional.of(token), ConnectionPolicy.DEFAULT,
         true);
     assertEquals(Optional.empty(), secured.exposureWarning(everywhere));
+    ServerTls mutual = new ServerTls(PemFile.certificates(certificates.serverCertificate()),
+        PemFile.privateKey(certificates.serverKey()), Optional.of(PemFile.certificates(certificates.ca())));
+    assertEquals(Optional.empty(), new ServerTransport(Optional.of(mutual), Optional.empty(),
+        ConnectionPolicy.DEFAULT, true).exposureWarning(everywhere));
     assertEquals(Optional.empty(), ServerTransport.DEFAULT.exposureWarning(new InetSocketAddress("127.0.0.1", 1)));
   }
 }
