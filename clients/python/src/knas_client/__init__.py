@@ -7,19 +7,19 @@ knas_client.stubs, for the rarely used calls.
 
 from knas_client.architecture import EDGES, NB201_OPERATIONS, ArchitectureLike, nb201_string
 from knas_client.client import KnasClient, ProgressCallback, TrainingOptions, service_config
-from knas_client.errors import (CancelledError, DeadlineExceededError, FailedPreconditionError,
-                                InvalidArgumentError, KnasError, NotFoundError, OutOfRangeError,
-                                PermissionDeniedError, ResourceExhaustedError, UnauthenticatedError,
-                                UnavailableError)
+from knas_client.errors import (CancelledError, ConnectionFailedError, DeadlineExceededError,
+                                FailedPreconditionError, InvalidArgumentError, KnasError, NotFoundError,
+                                OutOfRangeError, PermissionDeniedError, ResourceExhaustedError,
+                                UnauthenticatedError, UnavailableError)
 from knas_client.results import (BatchResult, CacheStats, ErrorStatus, Fidelity, Provenance, ProxyInfo,
                                  ProxyScore, ResolvedArchitecture, Score, TrainingProgress, TrainingResult)
 
 __all__ = [
     "EDGES", "NB201_OPERATIONS", "ArchitectureLike", "nb201_string",
     "KnasClient", "ProgressCallback", "TrainingOptions", "service_config",
-    "CancelledError", "DeadlineExceededError", "FailedPreconditionError", "InvalidArgumentError", "KnasError",
-    "NotFoundError", "OutOfRangeError", "PermissionDeniedError", "ResourceExhaustedError", "UnauthenticatedError",
-    "UnavailableError",
+    "CancelledError", "ConnectionFailedError", "DeadlineExceededError", "FailedPreconditionError",
+    "InvalidArgumentError", "KnasError", "NotFoundError", "OutOfRangeError", "PermissionDeniedError",
+    "ResourceExhaustedError", "UnauthenticatedError", "UnavailableError",
     "BatchResult", "CacheStats", "ErrorStatus", "Fidelity", "Provenance", "ProxyInfo", "ProxyScore",
     "ResolvedArchitecture", "Score", "TrainingProgress", "TrainingResult",
 ]
