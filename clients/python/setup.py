@@ -3,7 +3,8 @@
 Nothing generated is committed. Each build compiles the contract (../../proto/src/main/proto) and the two vendored
 third-party protos (proto/) into the package knas_client.stubs, and copies the contract's gRPC service config
 (../../proto/src/main/resources/knas/v1/service_config.json) into the package, so the client always matches the
-contract of its checkout. Metadata lives in pyproject.toml.
+contract of its checkout. An sdist carries that contract with it, in contract/ (same layout as proto/src/main/), so
+it builds anywhere; a build prefers contract/ when it is there. Metadata lives in pyproject.toml.
 
 The compiler is `protoc` with `grpc_python_plugin` (Debian: protobuf-compiler-grpc; libprotobuf-dev for the
 well-known types), whose versions match Debian's python3-protobuf and python3-grpcio. `grpc_tools.protoc` is the
@@ -22,11 +23,16 @@ from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
+from setuptools.command.sdist import sdist
 
 HERE = Path(__file__).resolve().parent
-CONTRACT = HERE.parent.parent / "proto" / "src" / "main"
+BUNDLED_CONTRACT = "contract"
+"""Where an sdist carries the contract: protos under proto/, the service config under resources/."""
+REPOSITORY_CONTRACT = HERE.parent.parent / "proto" / "src" / "main"
+CONTRACT = HERE / BUNDLED_CONTRACT if (HERE / BUNDLED_CONTRACT).is_dir() else REPOSITORY_CONTRACT
 CONTRACT_PROTOS = CONTRACT / "proto"
-SERVICE_CONFIG = CONTRACT / "resources" / "knas" / "v1" / "service_config.json"
+SERVICE_CONFIG_PATH = Path("resources") / "knas" / "v1" / "service_config.json"
+SERVICE_CONFIG = CONTRACT / SERVICE_CONFIG_PATH
 VENDORED_PROTOS = HERE / "proto"
 
 MESSAGE_FILES = ["knas/v1/scoring.proto", "knas/v1/cache.proto", "google/rpc/status.proto",
@@ -58,7 +64,8 @@ def generate_stubs(package_dir: Path) -> None:
     """Compiles the protos into package_dir (knas_client/stubs), a package per proto package."""
     for source in (CONTRACT_PROTOS, SERVICE_CONFIG):
         if not source.exists():
-            raise SystemExit(f"knas-client: {source} is missing; build from a checkout of the whole repository")
+            raise SystemExit(f"knas-client: {source} is missing; build from a checkout of the whole repository "
+                             f"or from the sdist")
     shutil.rmtree(package_dir, ignore_errors=True)
     with tempfile.TemporaryDirectory() as out:
         command = protoc_command() + [f"-I{CONTRACT_PROTOS}", f"-I{VENDORED_PROTOS}"]
@@ -83,4 +90,19 @@ class BuildPyWithStubs(build_py):
         shutil.copyfile(SERVICE_CONFIG, package / "service_config.json")
 
 
-setup(cmdclass={"build_py": BuildPyWithStubs})
+class SdistWithContract(sdist):
+    """sdist that also carries the contract's protos and service config (contract/), for builds outside the
+    checkout."""
+
+    def make_release_tree(self, base_dir: str, files: list[str]) -> None:
+        super().make_release_tree(base_dir, files)
+        bundled = Path(base_dir) / BUNDLED_CONTRACT
+        for proto in sorted(CONTRACT_PROTOS.rglob("*.proto")):
+            target = bundled / "proto" / proto.relative_to(CONTRACT_PROTOS)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(proto, target)
+        (bundled / SERVICE_CONFIG_PATH).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SERVICE_CONFIG, bundled / SERVICE_CONFIG_PATH)
+
+
+setup(cmdclass={"build_py": BuildPyWithStubs, "sdist": SdistWithContract})

@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from types import TracebackType
 from typing import Literal, Protocol, TypeAlias, TypeVar
 
@@ -17,12 +16,14 @@ import grpc
 
 from knas_client.architecture import ArchitectureLike, to_proto
 from knas_client.canonical import canonical_hash
+from knas_client.connection import Connection
 from knas_client.errors import CancelledError, KnasError, from_rpc_error
 from knas_client.results import (BatchResult, CacheStats, ErrorStatus, Fidelity, ProxyInfo, Score,
                                  TrainingProgress, TrainingResult, fidelity_number)
 from knas_client.routing import HASH_HEADER, Ring, Router, parse_target
 from knas_client.stubs.grpc.health.v1 import health_pb2, health_pb2_grpc
 from knas_client.stubs.knas.v1 import cache_pb2, cache_pb2_grpc, scoring_pb2, scoring_pb2_grpc
+from knas_client.transport import Transport, target_host, transport
 
 Precision: TypeAlias = Literal["float32", "float64"]
 Augmentation: TypeAlias = Literal["none", "crop_flip"]
@@ -118,46 +119,51 @@ class KnasClient:
     entry), or "dns:///name:port" (one per address the name resolves to, e.g. a Kubernetes headless Service).
     With several, every request that carries an architecture goes to the replica that owns its canonical form,
     exactly as the Java clients' ring_hash routing sends it (see knas_client.routing), and a replica that refuses
-    connections passes its share on to the next replica of the ring. tls is False for plaintext, True to verify the server against the system's roots, or
-    the path of a PEM file of the CA certificates to trust; client_certificate is (certificate file, key file)
-    for services that ask for one. token is the bearer token, sent as `authorization: Bearer <token>` metadata: a
-    str is the token itself, a path (pathlib.Path) a file holding it. timeout is each unary call's deadline in
-    seconds (None: none); batches and trainings take their own. Calls retry on UNAVAILABLE and RESOURCE_EXHAUSTED
-    as the contract's service config says (see service_config()). Use it as a context manager, or close() it.
+    connections passes its share on to the next replica of the ring.
+
+    tls is False for plaintext, True to verify the server against the system's roots, or the path of a PEM file
+    of the CA certificates to trust; client_certificate is (certificate file, key file) for services that ask for
+    one. token is the bearer token, sent as `authorization: Bearer <token>` by gRPC's call credentials: a str is
+    the token itself, a path (pathlib.Path) a file holding it, and surrounding whitespace is not part of it. It
+    travels only over TLS or to loopback (localhost, 127.0.0.0/8, [::1]): a token with a plaintext target
+    elsewhere raises ValueError here, before anything is sent (see knas_client.transport).
+
+    timeout is each unary call's deadline in seconds (None: none); batches and trainings take their own. Before
+    a channel's first call the client checks that the service can be reached (knas_client.connection): a
+    connection refused, a host name that does not resolve, or a TLS or certificate mismatch raises
+    ConnectionFailedError at once, naming the target and the cause. Calls to a service that was reached retry on
+    UNAVAILABLE and RESOURCE_EXHAUSTED as the contract's service config says (see service_config()). Use it as a
+    context manager, or close() it.
     """
 
     def __init__(self, target: str, *, tls: bool | str | os.PathLike[str] = False,
                  client_certificate: tuple[str | os.PathLike[str], str | os.PathLike[str]] | None = None,
                  token: str | os.PathLike[str] | None = None, timeout: float | None = 600.0) -> None:
-        if tls is False and client_certificate is not None:
-            raise ValueError("a client certificate needs tls")
-        credentials = None
-        if tls is not False:
-            roots = None if tls is True else Path(tls).read_bytes()
-            chain, key = (None, None) if client_certificate is None else (
-                Path(client_certificate[0]).read_bytes(), Path(client_certificate[1]).read_bytes())
-            credentials = grpc.ssl_channel_credentials(roots, key, chain)
         endpoints = parse_target(target)
+        hosts = [target_host(target)] if endpoints is None else [target_host(e.channel_target) for e in endpoints]
+        self._target = target
+        self._transport: Transport = transport(hosts, tls, client_certificate, token, target)
         self._router: Router | None = None
         if endpoints is None:
-            self._channels: tuple[grpc.Channel, ...] = (_channel(target, None, credentials),)
+            self._channels: tuple[grpc.Channel, ...] = (_channel(target, None, self._transport),)
             self._targets: tuple[str, ...] = (target,)
         else:
             ring = Ring([endpoint.address for endpoint in endpoints])
-            self._channels = tuple(_channel(endpoint.channel_target, endpoint.authority, credentials)
+            self._channels = tuple(_channel(endpoint.channel_target, endpoint.authority, self._transport)
                                    for endpoint in endpoints)
             self._targets = tuple(endpoint.authority for endpoint in endpoints)
             self._router = Router(ring, self._channels)
-        self._metadata: tuple[tuple[str, str], ...] = ()
-        if token is not None:
-            value = token if isinstance(token, str) else Path(token).read_text(encoding="utf-8").strip()
-            if not value:
-                raise ValueError("the bearer token is empty")
-            self._metadata = (("authorization", f"Bearer {value}"),)
+        self._connections = tuple(
+            Connection(channel, replica, tls=self._transport.tls,
+                       client_certificate=self._transport.client_certificate)
+            for channel, replica in zip(self._channels, self._targets))
         self._timeout = timeout
         self._scoring = tuple(scoring_pb2_grpc.ScoringServiceStub(channel) for channel in self._channels)
         self._cache = tuple(cache_pb2_grpc.ScoreCacheServiceStub(channel) for channel in self._channels)
         self._health = tuple(health_pb2_grpc.HealthStub(channel) for channel in self._channels)
+
+    def __repr__(self) -> str:
+        return f"KnasClient({self._target!r}, {self._transport.describe()})"
 
     @property
     def replicas(self) -> tuple[str, ...]:
@@ -225,7 +231,8 @@ class KnasClient:
             options=evaluation.options, gradient_kernel=evaluation.gradient_kernel,
             short_training=evaluation.short_training, zero_cost=evaluation.zero_cost)
         if self._router is None:
-            call = self._scoring[0].ScoreArchitectures(request, timeout=timeout, metadata=self._metadata)
+            self._reach(0)
+            call = self._scoring[0].ScoreArchitectures(request, timeout=timeout)
             return self._batch_results(call, given, raise_errors)
         return self._routed_batch(request, given, raise_errors, timeout)
 
@@ -267,12 +274,12 @@ class KnasClient:
             for position in positions:
                 owners.setdefault(self._pick(keys[position], remaining()), []).append(position)
             for replica, members in owners.items():
+                self._reach(replica)
                 part_request = scoring_pb2.ScoreArchitecturesRequest()
                 part_request.CopyFrom(request)
                 del part_request.architectures[:]
                 part_request.architectures.extend(request.architectures[position] for position in members)
-                call = self._scoring[replica].ScoreArchitectures(part_request, timeout=remaining(),
-                                                                 metadata=self._metadata)
+                call = self._scoring[replica].ScoreArchitectures(part_request, timeout=remaining())
                 part = _Part(replica, members, call)
                 parts.append(part)
                 threading.Thread(target=part.read, args=(arrivals,), daemon=True,
@@ -322,6 +329,7 @@ class KnasClient:
         failed: set[int] = set()
         while True:
             replica = self._pick(key, timeout)
+            self._reach(replica)
             call = self._scoring[replica].ShortTrain(request, timeout=timeout, metadata=self._with_key(key))
             started = False
             try:
@@ -355,8 +363,7 @@ class KnasClient:
         (each entry lives on one replica, so entries counts each once), and path lists the replicas' store
         names, comma-separated, in the target's order. A replica that cannot answer raises its error.
         """
-        stats = [CacheStats.from_proto(self._unary(cache.GetCacheStats, cache_pb2.GetCacheStatsRequest()))
-                 for cache in self._cache]
+        stats = [CacheStats.from_proto(self._cache_stats(replica)) for replica in range(len(self._cache))]
         if len(stats) == 1:
             return stats[0]
         return CacheStats(sum(s.entries for s in stats), sum(s.hits for s in stats), sum(s.misses for s in stats),
@@ -376,9 +383,15 @@ class KnasClient:
         """The routing hash of a request for `architecture`; only computed with several replicas to route among."""
         return None if self._router is None else canonical_hash(architecture)
 
-    def _with_key(self, key: str | None) -> tuple[tuple[str, str], ...]:
+    @staticmethod
+    def _with_key(key: str | None) -> tuple[tuple[str, str], ...]:
         # The header the Java clients route by; sent alike so that both clients' requests look the same.
-        return self._metadata if key is None else (*self._metadata, (HASH_HEADER, key))
+        return () if key is None else ((HASH_HEADER, key),)
+
+    def _reach(self, replica: int) -> None:
+        """Probes a replica's channel before its first call (see knas_client.connection). With several replicas,
+        one that is down is left to the routing, which passes its share on."""
+        self._connections[replica].probe(tolerate_down=self._router is not None)
 
     def _pick(self, key: str | None, timeout: float | None) -> int:
         """The number of the replica a request with routing hash `key` goes to (the only one for a plain target)."""
@@ -398,6 +411,7 @@ class KnasClient:
         failed: set[int] = set()
         while True:
             replica = self._pick(key, self._timeout)
+            self._reach(replica)
             try:
                 return method(replica)(request, timeout=self._timeout, metadata=self._with_key(key))
             except grpc.RpcError as error:
@@ -405,24 +419,26 @@ class KnasClient:
                     continue
                 raise from_rpc_error(error) from error
 
-    def _unary(self, method: Callable[..., _Response], request: object) -> _Response:
+    def _cache_stats(self, replica: int) -> cache_pb2.CacheStats:
+        """GetCacheStats of one replica."""
+        self._reach(replica)
         try:
-            return method(request, timeout=self._timeout, metadata=self._metadata)
+            return self._cache[replica].GetCacheStats(cache_pb2.GetCacheStatsRequest(), timeout=self._timeout)
         except grpc.RpcError as error:
             raise from_rpc_error(error) from error
 
 
-def _channel(target: str, authority: str | None, credentials: grpc.ChannelCredentials | None) -> grpc.Channel:
+def _channel(target: str, authority: str | None, secured: Transport) -> grpc.Channel:
     """A channel with the contract's service config; authority names a replica reached by its address."""
     options: list[tuple[str, str | int]] = [("grpc.service_config", service_config()), ("grpc.enable_retries", 1)]
     if authority is not None:
         options.append(("grpc.default_authority", authority))
-        if credentials is not None:
+        if secured.tls:
             # The certificate names the host the target named, not the address connected to.
             options.append(("grpc.ssl_target_name_override", authority.rpartition(":")[0].strip("[]")))
-    if credentials is None:
+    if secured.credentials is None:
         return grpc.insecure_channel(target, options)
-    return grpc.secure_channel(target, credentials, options)
+    return grpc.secure_channel(target, secured.credentials, options)
 
 
 class _Part:

@@ -44,6 +44,21 @@ class UnavailableError(KnasError):
     """The service could not be reached, still after the service config's retries."""
 
 
+class ConnectionFailedError(UnavailableError):
+    """A channel's first connection failed, for a reason retrying would not change, so it was not retried.
+
+    `target` is the address the client connected to, `cause` what went wrong in words (connection refused, a
+    host name that does not resolve, a certificate the client does not trust, a service that wants a client
+    certificate, plaintext to a TLS port or TLS to a plaintext port), and `details` gRPC's own description.
+    """
+
+    def __init__(self, target: str, cause: str, details: str) -> None:
+        super().__init__(grpc.StatusCode.UNAVAILABLE, f"cannot connect to {target}: {cause}")
+        self.target = target
+        self.cause = cause
+        self.details = details
+
+
 class DeadlineExceededError(KnasError):
     """The call's deadline passed; a training is stopped on the service."""
 
