@@ -52,11 +52,25 @@ public final class StoreVerifier {
   /** How RocksDB logs a damaged write-ahead log while it replays past the damage. */
   private static final Pattern DROPPED = Pattern.compile("(\\S+\\.log): dropping (\\d+) bytes; (.+)");
 
+  /** The names of the files RocksDB keeps in a store's directory. */
+  private static final Pattern STORE_FILE = Pattern.compile("CURRENT|IDENTITY|LOCK|LOG(\\.old\\.\\d+)?"
+      + "|MANIFEST-\\d+|OPTIONS-\\d+|\\d+\\.(sst|log|blob)");
+
   private StoreVerifier() {}
 
-  /** Whether {@code dir} holds a RocksDB store (its CURRENT file). */
+  /**
+   * Whether {@code dir} holds a store: any of RocksDB's files. CURRENT alone does not decide it: a
+   * store that lost CURRENT is a damaged store, and opening it as a new one would make RocksDB delete its tables.
+   */
   public static boolean isStore(Path dir) {
-    return Files.isRegularFile(dir.resolve("CURRENT"));
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(f -> STORE_FILE.matcher(f.getFileName().toString()).matches());
+    } catch (IOException e) {
+      throw new StoreException("cannot list the score store " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -67,7 +81,7 @@ public final class StoreVerifier {
   public static StoreReport verify(Path dir) {
     Path path = dir.toAbsolutePath().normalize();
     if (!isStore(path)) {
-      throw new StoreException(path + " is not a score store (it has no RocksDB CURRENT file)", null);
+      throw new StoreException(path + " is not a score store (it holds none of RocksDB's files)", null);
     }
     try (StoreLock lock = StoreLock.acquire(path)) {
       return verify(path, (key, value) -> { });
@@ -86,7 +100,9 @@ public final class StoreVerifier {
       RocksDBException tolerant = read(dir, WALRecoveryMode.SkipAnyCorruptedRecords, findings, tolerantWarnings);
       int damagedLogs = findings.damagedLogs(tolerantWarnings.lines, strictWarnings.lines);
       if (tolerant != null) {
-        findings.file("CURRENT/MANIFEST", tolerant.getMessage(),
+        boolean noCurrent = !Files.exists(dir.resolve("CURRENT"));
+        findings.file(noCurrent ? "CURRENT" : "CURRENT/MANIFEST",
+            noCurrent ? "it is missing, while the store's other files are there" : tolerant.getMessage(),
             "the store does not open; its table files are read one by one, its write-ahead logs not at all");
         tablesInDirectory(dir).forEach(table -> readTable(table, findings));
       } else if (damagedLogs == 0) {

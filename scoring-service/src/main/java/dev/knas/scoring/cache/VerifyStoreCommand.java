@@ -33,8 +33,8 @@ public final class VerifyStoreCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try {
       if (!StoreVerifier.isStore(dir.toAbsolutePath().normalize())) {
-        spec.commandLine().getErr().println("verify-store: " + dir + " is not a score store (no RocksDB CURRENT"
-            + " file)");
+        spec.commandLine().getErr().println("verify-store: " + dir + " is not a score store (it holds none of"
+            + " RocksDB's files)");
         return 2;
       }
       if (!repair) {
