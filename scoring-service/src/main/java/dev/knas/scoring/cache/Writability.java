@@ -1,5 +1,6 @@
 package dev.knas.scoring.cache;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,6 +51,16 @@ public final class Writability extends AbstractEventListener {
     String reason = RocksErrors.reason(e);
     failed(reason, e.getMessage());
     return new StoreUnwritableException("the score store " + path + " cannot write: " + e.getMessage(), reason, e);
+  }
+
+  /**
+   * A ledger write failed with {@code e}: unwritable, in practice until a restart (RocksDB's recovery, the way
+   * back, knows nothing of the ledger).
+   */
+  StoreUnwritableException failed(IOException e) {
+    String reason = "ledger write failed";
+    failed(reason, e.toString());
+    return new StoreUnwritableException("the score store " + path + " cannot write: " + e, reason, e);
   }
 
   /** @throws StoreUnwritableException while the store cannot write */

@@ -48,13 +48,16 @@ class StoreDamageTest {
 
     StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> ScoreStore.open(dir));
     StoreReport report = StoreVerifier.verify(dir);
-    assertEquals(1, report.files().size(), report.describe());
+    assertEquals(2, report.files().size(), report.describe());
     StoreReport.FileDamage damage = report.files().get(0);
     assertEquals(oldest.getFileName().toString(), damage.file());
     assertTrue(damage.problem().contains("checksum mismatch"), damage.problem());
     long unreadable = 120 - report.sound();
     assertTrue(unreadable > 0 && unreadable < 60, "only the garbled block is lost: " + report.describe());
     assertEquals(unreadable + " of 60 entries unreadable", damage.loss());
+    assertEquals(new StoreReport.FileDamage(Ledger.FILE, "it records 120 entries acknowledged, and "
+        + report.sound() + " are sound", unreadable + " of 120 acknowledged entries are missing"),
+        report.files().get(1));
     assertTrue(e.getMessage().contains(oldest.getFileName().toString())
         && e.getMessage().contains("entries readable: " + report.sound() + " sound")
         && e.getMessage().contains("--salvage"), e.getMessage());
