@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@link CacheEntry}. Writes go through the write-ahead log and are synced before they return, so an entry the
  * service has answered with survives {@code kill -9} and a machine crash; the {@link Ledger} counts them, so that
  * a lost log is found. Opening checks the whole store first ({@link StoreVerifier}) and refuses a damaged one
- * without changing any of its files; every read verifies checksums. A failed write makes the store unwritable (see {@link #watchWritability})
+ * without changing any of its files; every read from disk verifies checksums, and {@link StoreAudit} finds table
+ * files damaged under the open store. A failed write makes the store unwritable (see {@link #watchWritability})
  * until RocksDB recovers. RocksDB's lock file makes a second process on the same directory fail at open.
  */
 public final class ScoreStore implements AutoCloseable {
@@ -41,9 +42,12 @@ public final class ScoreStore implements AutoCloseable {
   private final Options options;
   private final RocksDB db;
   private final Ledger ledger;
+  private final StoreAudit audit;
   private final ReadOptions verifiedReads = StoreOptions.verifiedReads();
   private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
   private final AtomicLong entries;
+  /** What the audit found damaged under the open store; null while nothing is. */
+  private volatile StoreDamagedException damage;
 
   private ScoreStore(Path path, Writability writability, Options options, RocksDB db, Ledger ledger,
       long entries) {
@@ -53,6 +57,7 @@ public final class ScoreStore implements AutoCloseable {
     this.db = db;
     this.ledger = ledger;
     this.entries = new AtomicLong(entries);
+    this.audit = new StoreAudit(db, path, this::damaged);
   }
 
   /**
@@ -123,6 +128,7 @@ public final class ScoreStore implements AutoCloseable {
   }
 
   public Optional<CacheEntry> get(String key) {
+    checkSound();
     try {
       byte[] value = db.get(verifiedReads, bytes(key));
       return value == null ? Optional.empty() : Optional.of(CacheEntry.parseFrom(value));
@@ -140,6 +146,7 @@ public final class ScoreStore implements AutoCloseable {
    * @throws StoreUnwritableException when the store cannot write (it stays so until RocksDB recovers)
    */
   public synchronized void put(CacheEntry entry) {
+    checkSound();
     byte[] key = bytes(entry.getKey());
     boolean fresh;
     try {
@@ -161,6 +168,16 @@ public final class ScoreStore implements AutoCloseable {
     }
   }
 
+  /**
+   * @throws StoreDamagedException once a table file of the open store was found damaged: every read answers so
+   *     until a restart, whose check then reports the damage
+   */
+  public void checkSound() {
+    StoreDamagedException found = damage;
+    if (found != null) {
+      throw found;
+    }
+  }
 
   /** @throws StoreUnwritableException while the store cannot write, so work whose result it must store waits */
   public void checkWritable() {
@@ -190,6 +207,7 @@ public final class ScoreStore implements AutoCloseable {
 
   /** Every entry in key order. */
   public void forEach(Consumer<CacheEntry> action) {
+    checkSound();
     try (ReadOptions scan = StoreOptions.verifiedScan(); RocksIterator it = db.newIterator(scan)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         action.accept(CacheEntry.parseFrom(it.value()));
@@ -205,6 +223,7 @@ public final class ScoreStore implements AutoCloseable {
 
   @Override
   public void close() {
+    audit.close();
     ledger.close();
     verifiedReads.close();
     syncedWrites.close();
@@ -212,6 +231,16 @@ public final class ScoreStore implements AutoCloseable {
     options.close();
     writability.close();
     StoreLock.released(path);
+  }
+
+  /** The audit found {@code e}: the store answers DATA_LOSS and health NOT_SERVING from now on. */
+  private void damaged(RocksDBException e) {
+    damage = new StoreDamagedException("the score store " + path + " was damaged while open: " + e.getMessage(),
+        RocksErrors.reason(e), e);
+    writability.damaged("score store is damaged: " + RocksErrors.reason(e));
+    log.error("the score store {} was damaged while open ({}); it answers DATA_LOSS and reports NOT_SERVING until"
+        + " restarted, and a restart refuses the damaged store until it is repaired (verify-store --repair, or"
+        + " --salvage)", path, e.getMessage());
   }
 
   /** A failed read: damaged data, or the disk failing. */
