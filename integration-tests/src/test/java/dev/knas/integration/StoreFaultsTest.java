@@ -225,6 +225,9 @@ class StoreFaultsTest {
           () -> scoring(channel).scoreArchitecture(params(1)));
       assertEquals(Status.Code.DATA_LOSS, lost.getStatus().getCode());
       assertEquals("score store entry is damaged: block checksum mismatch", lost.getStatus().getDescription());
+      StatusRuntimeException lookup = assertThrows(StatusRuntimeException.class, () -> ScoreCacheServiceGrpc
+          .newBlockingStub(channel).lookupScore(LookupScoreRequest.newBuilder().setRequest(params(1)).build()));
+      assertEquals(Status.Code.DATA_LOSS, lookup.getStatus().getCode(), "answered from memory no more");
       assertTrue(service.output().contains("was damaged while open"), service.output());
     }
     String report = refusedThreeTimesUnchanged(store);
