@@ -76,13 +76,22 @@ final class StoreAudit implements AutoCloseable {
     }
   }
 
-  /** Stops auditing; returns once no check runs, so the database may be closed. */
+  /**
+   * Stops auditing; returns once no check runs, so the database may be closed (a check in native code does not
+   * stop when interrupted, and closing the database under it would crash the process).
+   */
   @Override
   public void close() {
     thread.shutdownNow();
-    try {
-      thread.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
+    boolean interrupted = false;
+    while (!thread.isTerminated()) {
+      try {
+        thread.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
