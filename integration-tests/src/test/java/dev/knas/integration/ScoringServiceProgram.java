@@ -112,6 +112,12 @@ final class ScoringServiceProgram implements AutoCloseable {
     return new Exit(process.exitValue(), output());
   }
 
+  /** SIGTERM, as {@code kill} or Kubernetes: the service shuts down cleanly; waits for it to exit. */
+  void terminate() throws Exception {
+    process.destroy();
+    assertTrue(process.waitFor(2, TimeUnit.MINUTES), "scoring-service did not exit on SIGTERM: " + output());
+  }
+
   /** SIGKILL, as {@code kill -9}. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

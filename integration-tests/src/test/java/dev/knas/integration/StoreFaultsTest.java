@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -139,6 +140,101 @@ class StoreFaultsTest {
   }
 
   @Test
+  void aStoreThatLostCurrentIsRefusedUntouchedAndRepairedWhole() throws Exception {
+    Path store = temp.resolve("store");
+    storeAndRestart(store, 3);
+    Path withoutLog = temp.resolve("without-log");
+    StoreFiles.copyCrashImage(store, withoutLog);
+    Files.delete(store.resolve("CURRENT"));
+    Files.delete(withoutLog.resolve("CURRENT"));
+    for (Path log : StoreFiles.files(withoutLog, ".log")) {
+      Files.delete(log);
+    }
+
+    for (Path damaged : List.of(store, withoutLog)) {
+      String report = refusedThreeTimesUnchanged(damaged);
+      assertTrue(report.contains("CURRENT: the store does not open") && report.contains("entries readable: 3 sound"),
+          report);
+    }
+    ScoringServiceProgram.Exit repaired = ScoringServiceProgram.run(logs(), "verify-store", "--repair",
+        store.toString());
+    assertEquals(0, repaired.code(), repaired.output());
+    assertTrue(repaired.output().contains("clean, 3 entries checked"), repaired.output());
+    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
+      ManagedChannel channel = service.awaitServing();
+      for (int i = 1; i <= 3; i++) {
+        assertTrue(scoring(channel).scoreArchitecture(params(i)).getCache().getHit());
+      }
+    }
+  }
+
+  @Test
+  void aWriteAheadLogZeroFilledDeletedOrEmptiedAfterKillMinus9IsRefusedCountingTheLoss() throws Exception {
+    Path store = temp.resolve("store");
+    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
+      ScoringServiceGrpc.ScoringServiceBlockingStub scoring = scoring(service.awaitServing());
+      for (int i = 1; i <= 5; i++) {
+        assertFalse(scoring.scoreArchitecture(params(i)).getCache().getHit());
+      }
+      service.kill();
+    }
+    for (String damage : List.of("zero-filled", "deleted", "emptied")) {
+      Path image = temp.resolve(damage);
+      StoreFiles.copyCrashImage(store, image);
+      Path log = StoreFiles.files(image, ".log").get(0);
+      switch (damage) {
+        case "zero-filled" -> StoreFiles.zeroFill(log);
+        case "deleted" -> Files.delete(log);
+        default -> Files.write(log, new byte[0]);
+      }
+      String report = refusedThreeTimesUnchanged(image);
+      assertTrue(report.contains("KNAS-LEDGER: 5 of 5 acknowledged entries are missing"), damage + ": " + report);
+    }
+  }
+
+  @Test
+  void aWriteAheadLogEmptiedAfterKillMinus9CountsOnlyTheEntriesItHeld() throws Exception {
+    Path store = temp.resolve("store");
+    int next = storeAndRestart(store, 20);
+    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
+      storeNew(service.awaitServing(), next, 10);
+      service.kill();
+    }
+    List<Path> logs = StoreFiles.files(store, ".log");
+    Files.write(logs.get(logs.size() - 1), new byte[0]);
+    String report = refusedThreeTimesUnchanged(store);
+    assertTrue(report.contains("KNAS-LEDGER: 10 of 30 acknowledged entries are missing")
+        && report.contains("entries readable: 20 sound"), report);
+  }
+
+  @Test
+  void aTableDamagedUnderTheRunningServiceTurnsItNotServingAndAnswersDataLoss() throws Exception {
+    Path store = temp.resolve("store");
+    storeAndRestart(store, 3);
+    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
+      ManagedChannel channel = service.awaitServing();
+      assertTrue(scoring(channel).scoreArchitecture(params(1)).getCache().getHit());
+      Path table = StoreFiles.files(store, ".sst").get(0);
+      StoreFiles.garble(table, 0, 64);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (health(channel) != ServingStatus.NOT_SERVING) {
+        assertTrue(System.nanoTime() < deadline, "NOT_SERVING once the table is damaged: " + service.output());
+        Thread.sleep(200);
+      }
+      StatusRuntimeException lost = assertThrows(StatusRuntimeException.class,
+          () -> scoring(channel).scoreArchitecture(params(1)));
+      assertEquals(Status.Code.DATA_LOSS, lost.getStatus().getCode());
+      assertEquals("score store entry is damaged: block checksum mismatch", lost.getStatus().getDescription());
+      StatusRuntimeException lookup = assertThrows(StatusRuntimeException.class, () -> ScoreCacheServiceGrpc
+          .newBlockingStub(channel).lookupScore(LookupScoreRequest.newBuilder().setRequest(params(1)).build()));
+      assertEquals(Status.Code.DATA_LOSS, lookup.getStatus().getCode(), "answered from memory no more");
+      assertTrue(service.output().contains("was damaged while open"), service.output());
+    }
+    String report = refusedThreeTimesUnchanged(store);
+    assertTrue(report.contains("block checksum mismatch"), report);
+  }
+
+  @Test
   void aFullDiskTurnsNotServingAndRefusesEarlyUntilSpaceIsFreed() throws Exception {
     try (SmallDisk disk = SmallDisk.mount(temp.resolve("disk"), 16);
         ScoringServiceProgram service = ScoringServiceProgram.start(logs(), disk.path().resolve("store"))) {
@@ -196,6 +292,58 @@ class StoreFaultsTest {
     try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
       return service.awaitExit();
     }
+  }
+
+  /**
+   * Stores {@code n} entries into a new store, then SIGTERM, start, SIGTERM, so that they end in a table file;
+   * returns the architecture index to go on from.
+   */
+  private int storeAndRestart(Path store, int n) throws Exception {
+    int next;
+    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
+      next = storeNew(service.awaitServing(), 1, n);
+      service.terminate();
+    }
+    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
+      service.awaitServing();
+      service.terminate();
+    }
+    assertFalse(StoreFiles.files(store, ".sst").isEmpty());
+    return next;
+  }
+
+  /**
+   * Scores architectures from index {@code from} on until {@code n} were computed (equivalent architectures share
+   * an entry, so some are hits); returns the index after the last one scored.
+   */
+  private static int storeNew(ManagedChannel channel, int from, int n) {
+    int index = from;
+    for (int stored = 0; stored < n; index++) {
+      if (!scoring(channel).scoreArchitecture(params(index)).getCache().getHit()) {
+        stored++;
+      }
+    }
+    return index;
+  }
+
+  /**
+   * Starts the service on {@code store} three times, as a restart policy would: each start exits with 1, and no
+   * file of the store changes; then verify-store reports it damaged (exit 1), also changing nothing. Returns
+   * verify-store's report.
+   */
+  private String refusedThreeTimesUnchanged(Path store) throws Exception {
+    Map<String, String> before = StoreFiles.snapshot(store);
+    for (int start = 1; start <= 3; start++) {
+      ScoringServiceProgram.Exit refused = startAndAwaitExit(store);
+      assertEquals(1, refused.code(), refused.output());
+      assertTrue(refused.output().contains("is damaged:") && refused.output().contains("--salvage"),
+          refused.output());
+      assertEquals(before, StoreFiles.snapshot(store), "start " + start + " changed the store");
+    }
+    ScoringServiceProgram.Exit verified = ScoringServiceProgram.run(logs(), "verify-store", store.toString());
+    assertEquals(1, verified.code(), verified.output());
+    assertEquals(before, StoreFiles.snapshot(store), "verify-store changed the store");
+    return verified.output();
   }
 
   /** The count of sound entries a report printed. */

@@ -129,8 +129,12 @@ public final class ScoreCache {
     return read(key);
   }
 
-  /** From the recently used entries, else from the store (then remembered). */
+  /**
+   * From the recently used entries, else from the store (then remembered). A store found damaged while open
+   * answers no more, from memory either.
+   */
   private Optional<CacheEntry> read(String key) {
+    store.checkSound();
     CacheEntry remembered = recent.get(key);
     if (remembered != null) {
       return Optional.of(remembered);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -16,14 +17,17 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cache entries in an embedded RocksDB: key = the 32 bytes of the entry's SHA-256 key, value = the serialised
  * {@link CacheEntry}. Writes go through the write-ahead log and are synced before they return, so an entry the
- * service has answered with survives {@code kill -9} and a machine crash. Opening checks the whole store first
- * ({@link StoreVerifier}) and refuses a damaged one; every read verifies checksums. A failed write makes the
- * store unwritable (see {@link #watchWritability}) until RocksDB recovers. RocksDB's lock file makes a second
- * process on the same directory fail at open.
+ * service has answered with survives {@code kill -9} and a machine crash; the {@link Ledger} counts them, so that
+ * a lost log is found. Opening checks the whole store first ({@link StoreVerifier}) and refuses a damaged one
+ * without changing any of its files; every read from disk verifies checksums, and {@link StoreAudit} finds table
+ * files damaged under the open store. A failed write makes the store unwritable (see {@link #watchWritability})
+ * until RocksDB recovers. RocksDB's lock file makes a second process on the same directory fail at open.
  */
 public final class ScoreStore implements AutoCloseable {
 
@@ -31,26 +35,36 @@ public final class ScoreStore implements AutoCloseable {
     RocksDB.loadLibrary();
   }
 
+  private static final Logger log = LoggerFactory.getLogger(ScoreStore.class);
+
   private final Path path;
   private final Writability writability;
   private final Options options;
   private final RocksDB db;
+  private final Ledger ledger;
+  private final StoreAudit audit;
   private final ReadOptions verifiedReads = StoreOptions.verifiedReads();
   private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
   private final AtomicLong entries;
+  /** What the audit found damaged under the open store; null while nothing is. */
+  private volatile StoreDamagedException damage;
 
-  private ScoreStore(Path path, Writability writability, Options options, RocksDB db, long entries) {
+  private ScoreStore(Path path, Writability writability, Options options, RocksDB db, Ledger ledger,
+      long entries) {
     this.path = path;
     this.writability = writability;
     this.options = options;
     this.db = db;
+    this.ledger = ledger;
     this.entries = new AtomicLong(entries);
+    this.audit = new StoreAudit(db, path, this::damaged);
   }
 
   /**
-   * Opens (creating if needed) the store in {@code dir}, after checking every entry of an existing one.
+   * Opens (creating if needed) the store in {@code dir}, after checking every entry of an existing one. A
+   * directory holding any of a store's files is an existing store, whether or not RocksDB can open it.
    *
-   * @throws StoreDamagedException with the check's report when the store is damaged
+   * @throws StoreDamagedException with the check's report when the store is damaged; no file of it has changed
    * @throws StoreException naming the directory when it cannot be created, is locked by another process, or is
    *     not a readable RocksDB database
    */
@@ -61,19 +75,23 @@ public final class ScoreStore implements AutoCloseable {
     } catch (IOException e) {
       throw new StoreException("cannot create the score store directory " + path + ": " + e, e);
     }
+    boolean existing = StoreVerifier.isStore(path);
     long sound = 0;
-    if (StoreVerifier.isStore(path)) {
+    OptionalLong acknowledged = OptionalLong.empty();
+    if (existing) {
       StoreReport report = StoreVerifier.verify(path);
       if (!report.clean()) {
         throw new StoreDamagedException(report);
       }
       sound = report.sound();
+      acknowledged = report.acknowledged();
     }
     StoreLock.heldByRocksDb(path);
     Writability writability = new Writability(path);
     Options options = StoreOptions.serving(writability);
+    RocksDB db;
     try {
-      return new ScoreStore(path, writability, options, RocksDB.open(options, path.toString()), sound);
+      db = RocksDB.open(options, path.toString());
     } catch (RocksDBException e) {
       StoreLock.released(path);
       options.close();
@@ -85,6 +103,24 @@ public final class ScoreStore implements AutoCloseable {
       }
       throw new StoreException("cannot open the score store " + path + ": " + reason, e);
     }
+    try {
+      Ledger ledger = acknowledged.isPresent() ? Ledger.open(path, acknowledged.getAsLong()) : Ledger.create(path,
+          sound);
+      if (existing && acknowledged.isEmpty()) {
+        log.warn("the score store {} has no ledger of acknowledged entries (a store of an earlier release); it"
+            + " now has one, counting its {} entries", path, sound);
+      }
+      // Entries a crash kept from the ledger (synced by RocksDB, not yet counted) are counted now.
+      ledger.record(sound);
+      return new ScoreStore(path, writability, options, db, ledger, sound);
+    } catch (IOException | RuntimeException e) {
+      db.close();
+      StoreLock.released(path);
+      options.close();
+      writability.close();
+      throw e instanceof StoreException s ? s
+          : new StoreException("cannot write the ledger of the score store " + path + ": " + e, e);
+    }
   }
 
   public Path path() {
@@ -92,6 +128,7 @@ public final class ScoreStore implements AutoCloseable {
   }
 
   public Optional<CacheEntry> get(String key) {
+    checkSound();
     try {
       byte[] value = db.get(verifiedReads, bytes(key));
       return value == null ? Optional.empty() : Optional.of(CacheEntry.parseFrom(value));
@@ -108,7 +145,8 @@ public final class ScoreStore implements AutoCloseable {
    *
    * @throws StoreUnwritableException when the store cannot write (it stays so until RocksDB recovers)
    */
-  public void put(CacheEntry entry) {
+  public synchronized void put(CacheEntry entry) {
+    checkSound();
     byte[] key = bytes(entry.getKey());
     boolean fresh;
     try {
@@ -122,7 +160,22 @@ public final class ScoreStore implements AutoCloseable {
       throw writability.failed(e);
     }
     if (fresh) {
-      entries.incrementAndGet();
+      try {
+        ledger.record(entries.incrementAndGet());
+      } catch (IOException e) {
+        throw writability.failed(e);
+      }
+    }
+  }
+
+  /**
+   * @throws StoreDamagedException once a table file of the open store was found damaged: every read answers so
+   *     until a restart, whose check then reports the damage
+   */
+  public void checkSound() {
+    StoreDamagedException found = damage;
+    if (found != null) {
+      throw found;
     }
   }
 
@@ -154,6 +207,7 @@ public final class ScoreStore implements AutoCloseable {
 
   /** Every entry in key order. */
   public void forEach(Consumer<CacheEntry> action) {
+    checkSound();
     try (ReadOptions scan = StoreOptions.verifiedScan(); RocksIterator it = db.newIterator(scan)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         action.accept(CacheEntry.parseFrom(it.value()));
@@ -169,12 +223,24 @@ public final class ScoreStore implements AutoCloseable {
 
   @Override
   public void close() {
+    audit.close();
+    ledger.close();
     verifiedReads.close();
     syncedWrites.close();
     db.close();
     options.close();
     writability.close();
     StoreLock.released(path);
+  }
+
+  /** The audit found {@code e}: the store answers DATA_LOSS and health NOT_SERVING from now on. */
+  private void damaged(RocksDBException e) {
+    damage = new StoreDamagedException("the score store " + path + " was damaged while open: " + e.getMessage(),
+        RocksErrors.reason(e), e);
+    writability.damaged("score store is damaged: " + RocksErrors.reason(e));
+    log.error("the score store {} was damaged while open ({}); it answers DATA_LOSS and reports NOT_SERVING until"
+        + " restarted, and a restart refuses the damaged store until it is repaired (verify-store --repair, or"
+        + " --salvage)", path, e.getMessage());
   }
 
   /** A failed read: damaged data, or the disk failing. */

@@ -3,6 +3,7 @@ package dev.knas.scoring.cache;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
@@ -11,6 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Holds a store's RocksDB {@code LOCK} file the way RocksDB does (an fcntl lock, which Java's file locks are on
  * Linux), so a check or repair never runs on a store that a service has open.
+ *
+ * <p>A store without a {@code LOCK} file has never been opened by RocksDB since the file went missing (RocksDB
+ * creates it at open and never deletes it), so no process holds it; the lock is then held in memory only, and no
+ * file is created: a check must not change the store it checks.
  *
  * <p>fcntl locks belong to a process, and closing any descriptor of the file drops them all: this JVM must not
  * open the LOCK of a store it has open itself. Stores open here are therefore also tracked in memory.
@@ -32,9 +37,13 @@ final class StoreLock implements AutoCloseable {
     if (!HELD_HERE.add(dir)) {
       throw inUse(dir, "this process");
     }
+    Path lockFile = dir.resolve("LOCK");
+    if (!Files.exists(lockFile)) {
+      return new StoreLock(dir, null);
+    }
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         throw inUse(dir, "another process");

@@ -86,6 +86,8 @@ public final class StoreRepair {
       });
       // One flush writes and syncs every entry into a table file, instead of a sync per entry.
       db.flush(wait);
+      // The rebuilt store's acknowledged entries are those it holds; the report says what the old one lost.
+      Ledger.create(fresh, report.sound()).close();
       return report;
     } catch (RocksDBException e) {
       throw new StoreException("cannot write the rebuilt score store " + fresh + ": " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.knas.scoring.cache;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * What a check of a whole store found: the sound entries counted, and every damaged file and entry.
@@ -10,8 +11,11 @@ import java.util.List;
  * @param sound entries that read back intact, each under the hash of its own CacheKey
  * @param files files with damage, and what of their contents could not be read
  * @param entries entries that were read but are not sound
+ * @param acknowledged entries the store's ledger records as acknowledged; empty when it has no ledger (a store
+ *     written by a release before the ledger)
  */
-public record StoreReport(Path dir, long sound, List<FileDamage> files, List<DamagedEntry> entries) {
+public record StoreReport(Path dir, long sound, List<FileDamage> files, List<DamagedEntry> entries,
+    OptionalLong acknowledged) {
 
   /** A file that failed its checks: {@code problem} is RocksDB's finding, {@code loss} what it cost. */
   public record FileDamage(String file, String problem, String loss) {}
@@ -36,7 +40,8 @@ public record StoreReport(Path dir, long sound, List<FileDamage> files, List<Dam
   /** For the operator: one line per damaged file and entry, then the counts. */
   public String describe() {
     if (clean()) {
-      return "score store " + dir + ": clean, " + sound + " entries checked";
+      return "score store " + dir + ": clean, " + sound + " entries checked" + (acknowledged.isPresent() ? ""
+          : " (no ledger of acknowledged entries yet: a store of an earlier release; the service adds one)");
     }
     StringBuilder text = new StringBuilder("score store " + dir + " is damaged:\n");
     for (FileDamage file : files) {

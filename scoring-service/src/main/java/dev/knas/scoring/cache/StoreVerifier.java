@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -52,11 +53,25 @@ public final class StoreVerifier {
   /** How RocksDB logs a damaged write-ahead log while it replays past the damage. */
   private static final Pattern DROPPED = Pattern.compile("(\\S+\\.log): dropping (\\d+) bytes; (.+)");
 
+  /** The names of the files RocksDB keeps in a store's directory, and the ledger's. */
+  private static final Pattern STORE_FILE = Pattern.compile("CURRENT|IDENTITY|LOCK|LOG(\\.old\\.\\d+)?"
+      + "|MANIFEST-\\d+|OPTIONS-\\d+|\\d+\\.(sst|log|blob)|" + Pattern.quote(Ledger.FILE));
+
   private StoreVerifier() {}
 
-  /** Whether {@code dir} holds a RocksDB store (its CURRENT file). */
+  /**
+   * Whether {@code dir} holds a store: any of RocksDB's files or the ledger. CURRENT alone does not decide it: a
+   * store that lost CURRENT is a damaged store, and opening it as a new one would make RocksDB delete its tables.
+   */
   public static boolean isStore(Path dir) {
-    return Files.isRegularFile(dir.resolve("CURRENT"));
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(f -> STORE_FILE.matcher(f.getFileName().toString()).matches());
+    } catch (IOException e) {
+      throw new StoreException("cannot list the score store " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -67,7 +82,7 @@ public final class StoreVerifier {
   public static StoreReport verify(Path dir) {
     Path path = dir.toAbsolutePath().normalize();
     if (!isStore(path)) {
-      throw new StoreException(path + " is not a score store (it has no RocksDB CURRENT file)", null);
+      throw new StoreException(path + " is not a score store (it holds none of RocksDB's files)", null);
     }
     try (StoreLock lock = StoreLock.acquire(path)) {
       return verify(path, (key, value) -> { });
@@ -77,6 +92,12 @@ public final class StoreVerifier {
   /** Checks the store in {@code dir}, whose lock the caller holds, handing each sound entry to {@code sound}. */
   static StoreReport verify(Path dir, BiConsumer<byte[], byte[]> sound) {
     Findings findings = new Findings(sound);
+    OptionalLong acknowledged = OptionalLong.empty();
+    try {
+      acknowledged = Ledger.read(dir);
+    } catch (StoreException e) {
+      findings.file(Ledger.FILE, e.getMessage(), "the entries acknowledged cannot be accounted for");
+    }
     Warnings strictWarnings = new Warnings();
     RocksDBException strict = read(dir, WALRecoveryMode.AbsoluteConsistency, findings, strictWarnings);
     if (strict != null) {
@@ -86,14 +107,17 @@ public final class StoreVerifier {
       RocksDBException tolerant = read(dir, WALRecoveryMode.SkipAnyCorruptedRecords, findings, tolerantWarnings);
       int damagedLogs = findings.damagedLogs(tolerantWarnings.lines, strictWarnings.lines);
       if (tolerant != null) {
-        findings.file("CURRENT/MANIFEST", tolerant.getMessage(),
+        boolean noCurrent = !Files.exists(dir.resolve("CURRENT"));
+        findings.file(noCurrent ? "CURRENT" : "CURRENT/MANIFEST",
+            noCurrent ? "it is missing, while the store's other files are there" : tolerant.getMessage(),
             "the store does not open; its table files are read one by one, its write-ahead logs not at all");
         tablesInDirectory(dir).forEach(table -> readTable(table, findings));
       } else if (damagedLogs == 0) {
         findings.file("write-ahead log", strict.getMessage(), "the store does not open as it is");
       }
     }
-    return findings.report(dir);
+    acknowledged.ifPresent(findings::acknowledged);
+    return findings.report(dir, acknowledged);
   }
 
   /** Opens {@code dir} read-only and reads it; null when it opened, else why it did not (nothing read). */
@@ -258,8 +282,20 @@ public final class StoreVerifier {
       return bytes.size();
     }
 
-    StoreReport report(Path dir) {
-      return new StoreReport(dir, soundKeys.size(), files, List.copyOf(damaged.values()));
+    /**
+     * Records the entries missing when fewer are sound than the ledger records as acknowledged: they were lost
+     * with a write-ahead log deleted, zero-filled or cut, or are among the damaged files' entries.
+     */
+    void acknowledged(long count) {
+      long missing = count - soundKeys.size();
+      if (missing > 0) {
+        file(Ledger.FILE, "it records " + count + " entries acknowledged, and " + soundKeys.size() + " are sound",
+            missing + " of " + count + " acknowledged entries are missing");
+      }
+    }
+
+    StoreReport report(Path dir, OptionalLong acknowledged) {
+      return new StoreReport(dir, soundKeys.size(), files, List.copyOf(damaged.values()), acknowledged);
     }
   }
 

@@ -13,7 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code scoring-service verify-store DIR}: checks every entry of a score store, and repairs it on request. */
 @Command(name = "verify-store", mixinStandardHelpOptions = true,
     description = {"Checks every entry of a score store that no service has open: RocksDB's checksums, each value"
-        + " parses as a CacheEntry, each key is the SHA-256 of the entry's CacheKey. Prints what it found.",
+        + " parses as a CacheEntry, each key is the SHA-256 of the entry's CacheKey, every entry the store"
+        + " acknowledged (its ledger) is there. Changes no file. Prints what it found.",
         "Exit status: 0 clean (or repaired), 1 damaged, 2 not checked (no store there, or a process has it open)."})
 public final class VerifyStoreCommand implements Callable<Integer> {
 
@@ -33,8 +34,8 @@ public final class VerifyStoreCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try {
       if (!StoreVerifier.isStore(dir.toAbsolutePath().normalize())) {
-        spec.commandLine().getErr().println("verify-store: " + dir + " is not a score store (no RocksDB CURRENT"
-            + " file)");
+        spec.commandLine().getErr().println("verify-store: " + dir + " is not a score store (it holds none of"
+            + " RocksDB's files)");
         return 2;
       }
       if (!repair) {

@@ -1,5 +1,6 @@
 package dev.knas.scoring.cache;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +30,8 @@ public final class Writability extends AbstractEventListener {
   private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
   /** Why the store cannot write, without paths; null while it can. */
   private String problem;
+  /** Damage found under the running store: it stays unwritable, whatever RocksDB recovers from. */
+  private boolean damaged;
 
   Writability(Path path) {
     super(EnabledEventCallback.ON_BACKGROUND_ERROR, EnabledEventCallback.ON_ERROR_RECOVERY_COMPLETED);
@@ -50,6 +53,23 @@ public final class Writability extends AbstractEventListener {
     String reason = RocksErrors.reason(e);
     failed(reason, e.getMessage());
     return new StoreUnwritableException("the score store " + path + " cannot write: " + e.getMessage(), reason, e);
+  }
+
+  /**
+   * A ledger write failed with {@code e}: unwritable, in practice until a restart (RocksDB's recovery, the way
+   * back, knows nothing of the ledger).
+   */
+  StoreUnwritableException failed(IOException e) {
+    String reason = "ledger write failed";
+    failed(reason, e.toString());
+    return new StoreUnwritableException("the score store " + path + " cannot write: " + e, reason, e);
+  }
+
+  /** The store's files are damaged: unwritable until the service restarts (and its check reports the damage). */
+  synchronized void damaged(String reason) {
+    damaged = true;
+    problem = reason;
+    watchers.forEach(w -> w.changed(false, reason));
   }
 
   /** @throws StoreUnwritableException while the store cannot write */
@@ -74,7 +94,7 @@ public final class Writability extends AbstractEventListener {
   }
 
   private synchronized void recovered() {
-    if (problem != null) {
+    if (problem != null && !damaged) {
       problem = null;
       log.info("the score store {} can write again", path);
       watchers.forEach(w -> w.changed(true, null));

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,13 +49,16 @@ class StoreDamageTest {
 
     StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> ScoreStore.open(dir));
     StoreReport report = StoreVerifier.verify(dir);
-    assertEquals(1, report.files().size(), report.describe());
+    assertEquals(2, report.files().size(), report.describe());
     StoreReport.FileDamage damage = report.files().get(0);
     assertEquals(oldest.getFileName().toString(), damage.file());
     assertTrue(damage.problem().contains("checksum mismatch"), damage.problem());
     long unreadable = 120 - report.sound();
     assertTrue(unreadable > 0 && unreadable < 60, "only the garbled block is lost: " + report.describe());
     assertEquals(unreadable + " of 60 entries unreadable", damage.loss());
+    assertEquals(new StoreReport.FileDamage(Ledger.FILE, "it records 120 entries acknowledged, and "
+        + report.sound() + " are sound", unreadable + " of 120 acknowledged entries are missing"),
+        report.files().get(1));
     assertTrue(e.getMessage().contains(oldest.getFileName().toString())
         && e.getMessage().contains("entries readable: " + report.sound() + " sound")
         && e.getMessage().contains("--salvage"), e.getMessage());
@@ -155,6 +159,25 @@ class StoreDamageTest {
   }
 
   @Test
+  void aTableDamagedUnderTheOpenStoreIsFoundThoughItsEntriesAreInMemory() throws Exception {
+    Path dir = temp.resolve("store");
+    StoreFiles.writeTables(dir, older);
+    try (ScoreStore store = ScoreStore.open(dir)) {
+      ScoreCache cache = new ScoreCache(store);
+      CacheEntry hot = older.get(0);
+      assertEquals(hot, cache.lookup(hot.getKey()).orElseThrow());
+      Path table = StoreFiles.files(dir, ".sst").get(0);
+      StoreFiles.garble(table, Files.size(table) / 4, 64);
+      assertEquals(hot, store.get(hot.getKey()).orElseThrow(), "its block is in the block cache");
+      awaitDamageFound(store);
+      StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> cache.lookup(hot.getKey()));
+      assertEquals("score store entry is damaged: block checksum mismatch", e.reason());
+      assertThrows(StoreDamagedException.class, () -> store.put(newer.get(0)));
+      assertThrows(StoreUnwritableException.class, store::checkWritable);
+    }
+  }
+
+  @Test
   void verifyingAStoreThisProcessHasOpenIsRefused() {
     Path dir = temp.resolve("store");
     try (ScoreStore store = ScoreStore.open(dir)) {
@@ -164,6 +187,19 @@ class StoreDamageTest {
       store.put(older.get(1));
     }
     assertEquals(2, StoreVerifier.verify(dir).sound());
+  }
+
+  /** Waits (at most 30 s) until the store's audit found damage. */
+  private static void awaitDamageFound(ScoreStore store) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      try {
+        store.checkSound();
+      } catch (StoreDamagedException found) {
+        return;
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** The directory a kill -9 would leave after {@code entries} were acknowledged. */

@@ -6,7 +6,12 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -67,6 +72,25 @@ public final class StoreFiles {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
       raf.setLength(raf.length() - bytes);
     }
+  }
+
+  /** Every file of {@code dir} by name, with the SHA-256 of its bytes: equal snapshots mean nothing changed. */
+  public static Map<String, String> snapshot(Path dir) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    for (Path file : files(dir, "")) {
+      try {
+        files.put(file.getFileName().toString(),
+            HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return files;
+  }
+
+  /** Replaces the contents of {@code file} by as many zero bytes. */
+  public static void zeroFill(Path file) throws IOException {
+    Files.write(file, new byte[Math.toIntExact(Files.size(file))]);
   }
 
   /**
