@@ -12,10 +12,11 @@ final class StoreOptions {
 
   /**
    * Memtable size. RocksDB resumes writing after a full disk by itself once the free space would hold a flush of
-   * one memtable (SstFileManager polls every 5 s), so a small memtable lets it recover after little is freed;
-   * the store takes a few small writes a second at most, so a bigger one buys nothing.
+   * one memtable (SstFileManager polls every 5 s), so a small memtable lets it recover after little is freed: with
+   * 4 MiB a store on an 8 MiB volume never recovered. The store takes a few small writes a second at most (about
+   * 1 KiB each), so a bigger one buys nothing.
    */
-  static final long MEMTABLE_BYTES = 4L << 20;
+  static final long MEMTABLE_BYTES = 1L << 20;
 
   private StoreOptions() {}
 

@@ -24,7 +24,7 @@ class ScoreStoreFullDiskTest {
   void aFullDiskMakesTheStoreUnwritableUntilSpaceIsFreed() throws Exception {
     List<CacheEntry> entries = StoreFiles.entries("disk-", 3);
     BlockingQueue<String> changes = new LinkedBlockingQueue<>();
-    try (SmallDisk disk = SmallDisk.mount(temp.resolve("disk"), 16);
+    try (SmallDisk disk = SmallDisk.mount(temp.resolve("disk"), 8);
         ScoreStore store = ScoreStore.open(disk.path().resolve("store"))) {
       store.watchWritability((writable, problem) -> changes.add(writable ? "writable" : problem));
       assertEquals("writable", changes.take());
