@@ -60,6 +60,10 @@ public final class CacheHitBenchmark implements Callable<Integer> {
       + " (default: ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(names = "--profile", description = "After the table, run the hits once more for --seconds under the"
+      + " JDK's Flight Recorder and print where their time goes, by library and by stage of the hit path.")
+  boolean profile;
+
   @Option(names = "--architectures", defaultValue = "32",
       description = "Distinct architectures scored first and then requested at random (default: ${DEFAULT-VALUE}).")
   int architectures;
@@ -137,6 +141,11 @@ public final class CacheHitBenchmark implements Callable<Integer> {
       System.out.printf("cache hits at %.0f%% of the bare server's req/s (target >= 70%%), p99 %.3f ms (target < 5"
           + " ms)%n",
           100 * ratio, hit.percentile(0.99));
+      if (profile) {
+        HitPathProfile recording = HitPathProfile.start();
+        run(channels, hits, pool, seconds / rounds);
+        recording.stopAndPrint();
+      }
       return 0;
     } finally {
       pool.shutdownNow();
