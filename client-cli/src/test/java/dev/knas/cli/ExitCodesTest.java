@@ -76,8 +76,21 @@ class ExitCodesTest {
   }
 
   private static String freePort() throws Exception {
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return "127.0.0.1:" + free.getLocalPort();
+    return freePorts(1).get(0);
+  }
+
+  /** Loopback addresses where nothing listens, distinct. */
+  private static List<String> freePorts(int count) throws Exception {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+      }
+      return sockets.stream().map(socket -> "127.0.0.1:" + socket.getLocalPort()).toList();
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
     }
   }
 
@@ -109,6 +122,16 @@ class ExitCodesTest {
         "score", "--arch", "1", "--target", target);
     fails(5, "knas: cannot reach the scoring service at " + target + ": connection refused",
         "health", "--target", target);
+  }
+
+  @Test
+  void replicasAreReachedWhileOneOfThemIs() throws Exception {
+    String replicas = freePort() + "," + at(plaintext);
+    CliRun oneUp = CliRun.knas("health", "--target", replicas);
+    assertEquals(0, oneUp.exitCode(), oneUp.err());
+    String down = String.join(",", freePorts(2));
+    fails(6, "knas: cannot reach the scoring service at " + down + ": connection refused", "proxies", "--target",
+        down);
   }
 
   @Test

@@ -213,16 +213,21 @@ class StrategyProgramsTest {
       assertEquals(1, exit.err().lines().count(), exit.err());
       assertEquals(0, lines(out.resolve("journal.jsonl")));
       assertFalse(Files.exists(out.resolve("summary.json")));
-      // The service config's 5 attempts of the first screening, and no loop of the strategy's own around them.
-      String refused = "ScoreArchitecture refused: RESOURCE_EXHAUSTED";
-      int attempts = busy.awaitOutput(refused).split(refused, -1).length - 1;
+      // The service config's 5 attempts of the first screening, and no loop of the strategy's own around them:
+      // one access-log line per call the service received.
+      long attempts = refusedCalls(busy.awaitOutput("status=RESOURCE_EXHAUSTED"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (attempts < 5 && System.nanoTime() < deadline) {
         Thread.sleep(100);
-        attempts = busy.output().split(refused, -1).length - 1;
+        attempts = refusedCalls(busy.output());
       }
       assertEquals(5, attempts, busy.output());
     }
+  }
+
+  private static long refusedCalls(String log) {
+    return log.lines().filter(line -> line.contains("rpc=ScoreArchitecture")
+        && line.contains("status=RESOURCE_EXHAUSTED")).count();
   }
 
   /** What a journal decided: each line's sequence, stage, architecture and score. */

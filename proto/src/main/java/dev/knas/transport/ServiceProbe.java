@@ -23,8 +23,12 @@ import javax.net.ssl.SSLException;
  */
 public final class ServiceProbe {
 
-  /** How long the probe waits for an answer: a TLS handshake across a network fits, a silent address fails. */
-  public static final long DEADLINE_SECONDS = 3;
+  /**
+   * How long the probe waits for an answer, as the service config's Health/Check timeout. A refused connection or a
+   * name that does not resolve fails at once, well within it; it bounds a silent address, and leaves room for a
+   * loaded machine's first call through ring_hash (a replicated target), which loads gRPC's xDS classes.
+   */
+  public static final long DEADLINE_SECONDS = 10;
 
   private final ClientTransport transport;
   private final String target;
