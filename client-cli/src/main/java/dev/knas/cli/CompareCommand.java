@@ -116,6 +116,8 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
             + " under " + home + "; run bin/knas (it sets KNAS_HOME) or run from the repository root");
       }
     }
+    // Once here, rather than once per program.
+    connection.probe();
     List<String> failures = runAll(home, strategies);
     if (!failures.isEmpty()) {
       spec.commandLine().getErr().printf("knas: %d run(s) failed: %s%n", failures.size(),

@@ -2,7 +2,10 @@ package dev.knas.cli;
 
 import dev.knas.routing.RoutedBatch;
 import dev.knas.routing.ServiceTarget;
+import dev.knas.transport.ClearTextTokenRefused;
 import dev.knas.transport.ClientTransportOptions;
+import dev.knas.transport.ServiceProbe;
+import dev.knas.transport.ServiceUnreachable;
 import dev.knas.v1.ScoreCacheServiceGrpc;
 import dev.knas.v1.ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub;
 import dev.knas.v1.ScoringServiceGrpc;
@@ -16,6 +19,7 @@ import io.grpc.stub.AbstractStub;
 import io.grpc.stub.StreamObserver;
 import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -90,11 +94,18 @@ final class Connection {
    * is not replicated), each answer under its replica's host:port, in the target's order.
    */
   <T> Map<String, T> cacheOfEachReplica(Function<ScoreCacheServiceBlockingStub, T> call)
-      throws InterruptedException, UnknownHostException {
+      throws InterruptedException {
     Map<String, T> answers = new LinkedHashMap<>();
-    for (String replica : service().replicas()) {
+    List<String> replicas;
+    try {
+      replicas = service().replicas();
+    } catch (UnknownHostException e) {
+      throw new ServiceUnreachable(target, "the host name does not resolve (" + e.getMessage() + ")");
+    }
+    for (String replica : replicas) {
       ManagedChannel channel = transport.transport().channelBuilder(replica).build();
       try {
+        probe(channel, replica);
         answers.put(replica, call.apply(withDeadline(ScoreCacheServiceGrpc.newBlockingStub(channel),
             DEFAULT_TIMEOUT_SECONDS)));
       } finally {
@@ -114,13 +125,31 @@ final class Connection {
     return seconds > 0 ? stub.withDeadlineAfter(seconds, TimeUnit.SECONDS) : stub;
   }
 
-  /** A fresh channel for one command, shut down after. */
+  /** A fresh channel for one command, checked to reach the service, shut down after. */
   <T> T withChannel(Function<ManagedChannel, T> call) throws InterruptedException {
     ManagedChannel channel = transport.transport().channelBuilder(service().channelTarget()).build();
     try {
+      probe(channel, target);
       return call.apply(channel);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Checks that the service can be reached, for a command whose calls are made by other programs. */
+  void probe() throws InterruptedException {
+    withChannel(channel -> null);
+  }
+
+  /**
+   * Fails at once, in one line, when {@code address} cannot be reached (ServiceUnreachable), rather than after the
+   * service config's retries; a token the options would send in clear text is an option error.
+   */
+  private void probe(ManagedChannel channel, String address) {
+    try {
+      new ServiceProbe(transport.transport(), address).check(channel);
+    } catch (ClearTextTokenRefused e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.knas.cli;
 
+import dev.knas.transport.ServiceUnreachable;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -8,10 +10,16 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code knas health}: the service's standard gRPC health status; exit code 0 only when SERVING. */
+/**
+ * {@code knas health}: the service's standard gRPC health status; exit code 0 only when SERVING, 5 otherwise,
+ * a service that cannot be reached included (as a load balancer's probe reads it).
+ */
 @Command(name = "health", mixinStandardHelpOptions = true,
-    description = "Asks the service's grpc.health.v1 status (exit code 0 when SERVING, 5 otherwise).")
+    description = "Asks the service's grpc.health.v1 status (exit code 0 when SERVING, 5 otherwise, also when the"
+        + " service cannot be reached).")
 final class HealthCommand extends ServiceCall implements Callable<Integer> {
+
+  static final int NOT_SERVING = 5;
 
   @Option(names = "--service", defaultValue = "",
       description = "Service name to ask about, e.g. knas.v1.ScoringService (default: the whole server).")
@@ -19,15 +27,21 @@ final class HealthCommand extends ServiceCall implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HealthCheckResponse response = connection.withChannel(channel -> HealthGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(connection.timeoutSeconds == null ? 10 : connection.timeoutSeconds,
-            TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService(service).build()));
+    HealthCheckResponse response;
+    try {
+      response = connection.withChannel(channel -> HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(connection.timeoutSeconds == null ? 10 : connection.timeoutSeconds,
+              TimeUnit.SECONDS)
+          .check(HealthCheckRequest.newBuilder().setService(service).build()));
+    } catch (ServiceUnreachable | StatusRuntimeException e) {
+      spec.commandLine().getErr().println("knas: " + KnasCommand.describe(e, connection.target));
+      return NOT_SERVING;
+    }
     if (json) {
       printJson(response);
     } else {
       out().printf("%s %s%n", connection.target, response.getStatus());
     }
-    return response.getStatus() == HealthCheckResponse.ServingStatus.SERVING ? 0 : 5;
+    return response.getStatus() == HealthCheckResponse.ServingStatus.SERVING ? 0 : NOT_SERVING;
   }
 }

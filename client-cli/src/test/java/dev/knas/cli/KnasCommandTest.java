@@ -131,7 +131,7 @@ class KnasCommandTest {
       port = free.getLocalPort();
     }
     CliRun run = knas("score", "--arch", "1", "--target", "127.0.0.1:" + port, "--timeout", "20");
-    assertEquals(3, run.exitCode());
+    assertEquals(6, run.exitCode());
     assertTrue(run.err().contains("cannot reach the scoring service at 127.0.0.1:" + port), run.err());
   }
 

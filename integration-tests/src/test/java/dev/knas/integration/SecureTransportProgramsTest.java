@@ -117,9 +117,22 @@ class SecureTransportProgramsTest {
 
   @Test
   void aPlaintextClientCannotReachTheTlsService() throws Exception {
-    Run plaintext = run(Map.of(), "bin/knas", "health", "--target", target);
-    assertEquals(3, plaintext.code(), plaintext.err());
-    assertTrue(plaintext.err().startsWith("knas: cannot reach the scoring service at " + target), plaintext.err());
+    Run plaintext = run(Map.of(), "bin/knas", "proxies", "--target", target, "--auth-token-file", token.toString());
+    assertEquals(6, plaintext.code(), plaintext.err());
+    assertEquals("knas: cannot reach the scoring service at " + target + ": it closed the connection; if it serves"
+        + " TLS, connect with --tls or --tls-ca\n", plaintext.err());
+    Run health = run(Map.of(), "bin/knas", "health", "--target", target);
+    assertEquals(5, health.code(), health.err());
+  }
+
+  @Test
+  void aServerCertificateFromAnotherCaFailsInOneLineWithoutTheToken() throws Exception {
+    Run run = run(Map.of(), "bin/knas", "proxies", "--target", target, "--tls-ca",
+        certificates.otherCa().toString(), "--auth-token-file", token.toString());
+    assertEquals(6, run.code(), run.err());
+    assertEquals("knas: cannot reach the scoring service at " + target + ": its certificate is not signed by the CA"
+        + " of --tls-ca (" + certificates.otherCa() + ")\n", run.err());
+    assertTrue(!run.out().contains("integration-token-42"), run.out());
   }
 
   @Test

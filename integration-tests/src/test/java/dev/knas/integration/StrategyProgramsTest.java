@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knas.scoring.SharedDataService;
-import dev.knas.scoring.TestData;
-import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.ScoringServer;
 import dev.knas.v1.CacheStats;
 import dev.knas.v1.GetCacheStatsRequest;
@@ -16,14 +14,11 @@ import dev.knas.v1.ScoreCacheServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,20 +136,16 @@ class StrategyProgramsTest {
   @Test
   void invalidOptionsExitWithCodeTwo() throws Exception {
     Path logs = temp.resolve("refusals");
-    int unusedPort;
-    try (ServerSocket free = new ServerSocket(0)) {
-      unusedPort = free.getLocalPort();
-    }
     List<String[]> refusals = List.of(
         new String[] {"random", "--budget", "0"},
         new String[] {"knas", "--candidates", "5", "--top-k", "6"},
         new String[] {"evolution", "--dataset", "fashion-mnist"},
         new String[] {"random", "--dataset", "cifar100"},
         new String[] {"random", "--fidelity", "exact"},
-        new String[] {"random", "--target", "127.0.0.1:" + unusedPort});
+        new String[] {"random", "--target", "http://localhost:50051"});
     List<String> expected = List.of("--budget must be at least 1", "--top-k must be in 1..--candidates",
-        "fashion-mnist", "no validation accuracy", "--fidelity", "cannot reach the scoring service at 127.0.0.1:"
-            + unusedPort);
+        "fashion-mnist", "no validation accuracy", "--fidelity", "--target: 'http://localhost:50051' is not"
+            + " host:port");
     for (int i = 0; i < refusals.size(); i++) {
       String[] refusal = refusals.get(i);
       List<String> args = new ArrayList<>(List.of("--out", temp.resolve("refused" + i).toString()));
@@ -207,21 +198,36 @@ class StrategyProgramsTest {
   }
 
   @Test
-  void aServiceThatStaysBusyEndsTheSearchWithAClearError() throws Exception {
-    // No room in the engine queue: every gradient-kernel request is RESOURCE_EXHAUSTED, a transient status.
-    try (ScoringServer busy = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
-        new DatasetCatalog(Optional.of(TestData.root()), Optional.empty(), Optional.empty()), "cifar10", 0,
-        temp.resolve("busy-scores")))) {
+  void aServiceThatStaysBusyIsRetriedByTheServiceConfigAloneThenEndsTheSearch() throws Exception {
+    // No room in the engine queue: every computation is RESOURCE_EXHAUSTED, a transient status.
+    try (ScoringServiceProgram busy = ScoringServiceProgram.start(temp.resolve("logs"), temp.resolve("busy-scores"),
+        "--queue-capacity", "0")) {
+      busy.awaitServing();
       Path out = temp.resolve("busy");
       StrategyProgram.Exit exit = StrategyProgram.run("knas", temp.resolve("logs"), "--target",
-          "127.0.0.1:" + busy.port(), "--fidelity", "short-training", "--candidates", "3", "--top-k", "1",
-          "--attempts", "3", "--out", out.toString());
+          "127.0.0.1:" + busy.port(), "--dataset", "synthetic", "--fidelity", "short-training", "--candidates", "3",
+          "--top-k", "1", "--out", out.toString());
       assertEquals(1, exit.code(), exit.err());
       assertTrue(exit.err().contains("RESOURCE_EXHAUSTED"), exit.err());
-      assertTrue(exit.err().contains("(after 3 attempts)"), exit.err());
+      assertTrue(exit.err().contains("(through the service config's retries)"), exit.err());
+      assertEquals(1, exit.err().lines().count(), exit.err());
       assertEquals(0, lines(out.resolve("journal.jsonl")));
       assertFalse(Files.exists(out.resolve("summary.json")));
+      // The service config's 5 attempts of the first screening, and no loop of the strategy's own around them:
+      // one access-log line per call the service received.
+      long attempts = refusedCalls(busy.awaitOutput("status=RESOURCE_EXHAUSTED"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (attempts < 5 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        attempts = refusedCalls(busy.output());
+      }
+      assertEquals(5, attempts, busy.output());
     }
+  }
+
+  private static long refusedCalls(String log) {
+    return log.lines().filter(line -> line.contains("rpc=ScoreArchitecture")
+        && line.contains("status=RESOURCE_EXHAUSTED")).count();
   }
 
   /** What a journal decided: each line's sequence, stage, architecture and score. */

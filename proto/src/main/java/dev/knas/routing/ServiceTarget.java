@@ -1,5 +1,6 @@
 package dev.knas.routing;
 
+import io.grpc.NameResolverRegistry;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -7,6 +8,8 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +30,9 @@ public record ServiceTarget(String channelTarget, boolean replicated) {
 
   private static final String DNS = "dns";
 
+  /** A URI's scheme, as in scheme:/path or scheme://authority/path; host:port has none of its own. */
+  private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):/");
+
   /** Reads a target as users write it; IllegalArgumentException naming the part that is wrong. */
   public static ServiceTarget parse(String text) {
     String target = text.strip();
@@ -44,9 +50,19 @@ public record ServiceTarget(String channelTarget, boolean replicated) {
     }
     if (target.startsWith(DNS + ":")) {
       URI uri = uri(target);
-      HostPort.parse(uri.getPath().replaceFirst("^/", ""));
+      HostPort.parse(uri.getPath().replaceFirst("^/", ""), "replica");
       return new ServiceTarget(target, true);
     }
+    Matcher scheme = SCHEME.matcher(target);
+    if (scheme.find()) {
+      // gRPC would fail only at the first call, saying it has no NameResolverProvider for it.
+      if (NameResolverRegistry.getDefaultRegistry().getProviderForScheme(scheme.group(1)) == null) {
+        throw new IllegalArgumentException("'" + target + "' is not host:port, and gRPC knows no scheme '"
+            + scheme.group(1) + "' (e.g. localhost:50051 or dns:///NAME:PORT)");
+      }
+      return new ServiceTarget(target, false);
+    }
+    HostPort.parse(target, "target");
     return new ServiceTarget(target, false);
   }
 
@@ -62,7 +78,7 @@ public record ServiceTarget(String channelTarget, boolean replicated) {
     if (uri.getScheme().equals(StaticListNameResolverProvider.SCHEME)) {
       return StaticListNameResolverProvider.replicas(uri).stream().map(HostPort::toString).toList();
     }
-    HostPort name = HostPort.parse(uri.getPath().replaceFirst("^/", ""));
+    HostPort name = HostPort.parse(uri.getPath().replaceFirst("^/", ""), "replica");
     List<String> replicas = new ArrayList<>();
     for (InetAddress address : InetAddress.getAllByName(name.host())) {
       replicas.add(new HostPort(address.getHostAddress(), name.port()).toString());
@@ -81,10 +97,11 @@ public record ServiceTarget(String channelTarget, boolean replicated) {
   /** One replica's address. */
   record HostPort(String host, int port) {
 
-    static HostPort parse(String text) {
+    /** Reads {@code text}; IllegalArgumentException naming it as {@code what} (a replica, the target). */
+    static HostPort parse(String text, String what) {
       int colon = text.lastIndexOf(':');
       if (colon <= 0 || colon == text.length() - 1) {
-        throw new IllegalArgumentException("replica '" + text + "' is not host:port");
+        throw new IllegalArgumentException(what + " '" + text + "' is not host:port");
       }
       String host = text.substring(0, colon);
       if (host.startsWith("[") && host.endsWith("]")) {
@@ -94,16 +111,16 @@ public record ServiceTarget(String channelTarget, boolean replicated) {
       try {
         port = Integer.parseInt(text.substring(colon + 1));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("replica '" + text + "' has no numeric port");
+        throw new IllegalArgumentException(what + " '" + text + "' has no numeric port");
       }
       if (port < 1 || port > 65_535) {
-        throw new IllegalArgumentException("replica '" + text + "' has port " + port + ", not in 1..65535");
+        throw new IllegalArgumentException(what + " '" + text + "' has port " + port + ", not in 1..65535");
       }
       return new HostPort(host, port);
     }
 
     static List<HostPort> parseList(String text) {
-      return Arrays.stream(text.split(",", -1)).map(String::strip).map(HostPort::parse).toList();
+      return Arrays.stream(text.split(",", -1)).map(String::strip).map(h -> parse(h, "replica")).toList();
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.util.concurrent.Executor;
  */
 final class BearerTokenCredentials extends CallCredentials {
 
+  private static final String CLEAR_TEXT = "not sending the bearer token in clear text to ";
+
   private final BearerToken token;
 
   BearerTokenCredentials(BearerToken token) {
@@ -24,13 +26,18 @@ final class BearerTokenCredentials extends CallCredentials {
   @Override
   public void applyRequestMetadata(RequestInfo request, Executor executor, MetadataApplier applier) {
     if (request.getSecurityLevel() != SecurityLevel.PRIVACY_AND_INTEGRITY && !isLoopback(request.getAuthority())) {
-      applier.fail(Status.UNAUTHENTICATED.withDescription("not sending the bearer token in clear text to "
-          + request.getAuthority() + "; connect with TLS (--tls or --tls-ca)"));
+      applier.fail(Status.UNAUTHENTICATED.withDescription(CLEAR_TEXT + request.getAuthority() + "; connect with TLS (--tls or --tls-ca)"));
       return;
     }
     Metadata headers = new Metadata();
     headers.put(BearerToken.AUTHORIZATION, BearerToken.SCHEME + token.value());
     applier.apply(headers);
+  }
+
+  /** Whether a call failed because these credentials would not send the token in clear text. */
+  static boolean refusedClearText(Status status) {
+    return status.getCode() == Status.Code.UNAUTHENTICATED
+        && String.valueOf(status.getDescription()).startsWith(CLEAR_TEXT);
   }
 
   /** Whether {@code authority} (host:port) is localhost or a loopback address; other names are not resolved. */

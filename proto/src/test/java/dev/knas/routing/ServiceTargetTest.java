@@ -49,4 +49,16 @@ class ServiceTargetTest {
     assertThrows(IllegalArgumentException.class, () -> ServiceTarget.parse("dns:///nameonly"));
     assertThrows(IllegalArgumentException.class, () -> ServiceTarget.parse("  "));
   }
+
+  @Test
+  void aSchemeGrpcDoesNotKnowOrAnAddressWithoutPortIsRefusedBeforeAnyCall() {
+    assertEquals("'http://localhost:50051' is not host:port, and gRPC knows no scheme 'http' (e.g. localhost:50051"
+        + " or dns:///NAME:PORT)", assertThrows(IllegalArgumentException.class,
+            () -> ServiceTarget.parse("http://localhost:50051")).getMessage());
+    assertEquals("target 'localhost' is not host:port",
+        assertThrows(IllegalArgumentException.class, () -> ServiceTarget.parse("localhost")).getMessage());
+    assertEquals("target 'localhost:http' has no numeric port",
+        assertThrows(IllegalArgumentException.class, () -> ServiceTarget.parse("localhost:http")).getMessage());
+    assertEquals("[::1]:50051", ServiceTarget.parse("[::1]:50051").channelTarget());
+  }
 }

@@ -54,6 +54,8 @@ public final class Telemetry implements AutoCloseable {
             ? meters.registerMetricReader(PrometheusHttpServer.builder().setHost("127.0.0.1")
                 .setPort(prometheusPort.getAsInt()).build())
             : meters)
+        // Its owner closes it; the SDK's own exit hook would shut it down again and say so on standard error.
+        .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();
     return new Telemetry(sdk, sdk, true);

@@ -2,10 +2,11 @@ package dev.knas.strategy.runner;
 
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.screening.ScreeningRank;
-import dev.knas.transport.CallFailure;
+import dev.knas.transport.ClearTextTokenRefused;
+import dev.knas.transport.ServiceProbe;
+import dev.knas.transport.ServiceUnreachable;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.Fidelity;
-import dev.knas.v1.GetCacheStatsRequest;
 import dev.knas.v1.ListProxiesRequest;
 import dev.knas.v1.LookupScoreRequest;
 import dev.knas.v1.ProxyInfo;
@@ -14,15 +15,16 @@ import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ScoreCacheServiceGrpc;
 import dev.knas.v1.ScoringServiceGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Checks, before anything is written, that the service is reachable and will serve the search: the evaluation
- * fidelity and data set, and the screening proxies (each known to ListProxies, with the search's options).
- * Everything it finds is an {@link InvalidOptions}.
+ * Checks, before anything is written, that the service is reachable (else {@link ServiceUnreachable}, at once) and
+ * will serve the search: the evaluation fidelity and data set, and the screening proxies (each known to
+ * ListProxies, with the search's options). Everything else it finds is an {@link InvalidOptions}.
  */
 final class ServiceCheck {
 
@@ -30,22 +32,20 @@ final class ServiceCheck {
   private static final Architecture PROBE = Architecture.newBuilder().setNb201Index(0).build();
 
   private final ManagedChannel channel;
-  private final String target;
+  private final ServiceProbe probe;
   private final ServiceEvaluator evaluator;
 
-  ServiceCheck(ManagedChannel channel, String target, ServiceEvaluator evaluator) {
+  ServiceCheck(ManagedChannel channel, ServiceProbe probe, ServiceEvaluator evaluator) {
     this.channel = channel;
-    this.target = target;
+    this.probe = probe;
     this.evaluator = evaluator;
   }
 
-  void check(Fidelity fidelity, String dataset, Optional<ScreeningRank> screening) throws InterruptedException {
+  void check(Fidelity fidelity, String dataset, Optional<ScreeningRank> screening) {
     try {
-      ScoreCacheServiceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-          .getCacheStats(GetCacheStatsRequest.getDefaultInstance());
-    } catch (StatusRuntimeException e) {
-      throw new InvalidOptions("cannot reach the scoring service at " + target + " (" + e.getStatus().getCode()
-          + ": " + CallFailure.reason(e.getStatus()) + ")");
+      probe.check(channel);
+    } catch (ClearTextTokenRefused e) {
+      throw new InvalidOptions(e.getMessage());
     }
     try {
       if (fidelity == Fidelity.FIDELITY_BENCHMARK) {
@@ -59,6 +59,9 @@ final class ServiceCheck {
         lookup(evaluator.request(PROBE, Stage.EVALUATION), "evaluation");
       }
     } catch (SearchFailure e) {
+      if (StrategyCommand.unavailable(e)) {
+        throw e;
+      }
       throw new InvalidOptions(e.getMessage());
     }
     if (screening.isPresent()) {
@@ -74,6 +77,7 @@ final class ServiceCheck {
           .listProxies(ListProxiesRequest.getDefaultInstance()).getProxiesList().stream().map(ProxyInfo::getName)
           .toList();
     } catch (StatusRuntimeException e) {
+      unavailable(e, "list proxies");
       throw new InvalidOptions("--proxy: the service does not list its zero-cost proxies (" + e.getStatus().getCode()
           + ": " + e.getStatus().getDescription() + ")");
     }
@@ -92,8 +96,16 @@ final class ServiceCheck {
       ScoreCacheServiceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
           .lookupScore(LookupScoreRequest.newBuilder().setRequest(request).build());
     } catch (StatusRuntimeException e) {
+      unavailable(e, what);
       throw new InvalidOptions(what + " refused by the service: " + e.getStatus().getCode() + ": "
           + e.getStatus().getDescription());
+    }
+  }
+
+  /** A service that stopped answering after the probe is unreachable, not a refusal of the options. */
+  private static void unavailable(StatusRuntimeException e, String what) {
+    if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+      throw new SearchFailure(what + ": UNAVAILABLE: " + e.getStatus().getDescription(), e);
     }
   }
 }

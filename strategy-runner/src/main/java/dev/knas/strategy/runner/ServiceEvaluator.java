@@ -36,24 +36,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * Scores proposals through knas.v1.ScoringService: the zero-cost fidelity for screening (every proxy of the
  * search's expression in one request), the search's fidelity for evaluations. Transient failures (UNAVAILABLE,
- * RESOURCE_EXHAUSTED) are retried with exponential backoff. A failure that concerns only this architecture and
- * would recur (NOT_FOUND: the benchmark table lacks it; OUT_OF_RANGE: no finite value) is a failed evaluation
- * the search goes on after; anything else, or a transient failure that outlasts the retries, is a
- * {@link SearchFailure}.
+ * RESOURCE_EXHAUSTED) are retried by the channel, under the contract's service config, and nowhere else. A
+ * failure that concerns only this architecture and would recur (NOT_FOUND: the benchmark table lacks it;
+ * OUT_OF_RANGE: no finite value) is a failed evaluation the search goes on after; anything else, or a transient
+ * failure that outlasts the retries, is a {@link SearchFailure}.
  */
 public final class ServiceEvaluator implements Evaluator {
 
   /** How evaluations are made, every option resolved. */
   public record Settings(Fidelity fidelity, String dataset, String kernelDataset, long evaluationSeed,
-      int kernelSamples, int trainingEpochs, Optional<ScreeningRank> screening, int batchSize, long timeoutSeconds,
-      int attempts, long firstBackoffMillis) {}
+      int kernelSamples, int trainingEpochs, Optional<ScreeningRank> screening, int batchSize,
+      long timeoutSeconds) {}
 
   /** Failures of one architecture that asking again would not change. */
   private static final Set<Status.Code> PERMANENT = EnumSet.of(Status.Code.NOT_FOUND, Status.Code.OUT_OF_RANGE);
 
   /** Selection metric of benchmark evaluations: never a test accuracy. */
   static final String SELECTION_METRIC = "validation_accuracy";
-  private static final long MAX_BACKOFF_MILLIS = 30_000;
 
   private final ManagedChannel channel;
   private final Settings settings;
@@ -193,7 +192,7 @@ public final class ServiceEvaluator implements Evaluator {
   }
 
   /** The benchmark's record of {@code architecture}, or empty when the service has no benchmark table. */
-  public Optional<BenchmarkRecord> benchmarkRecord(Nb201Architecture architecture) throws InterruptedException {
+  public Optional<BenchmarkRecord> benchmarkRecord(Nb201Architecture architecture) {
     try {
       return Optional.of(call(ScoreArchitectureRequest.newBuilder()
           .setArchitecture(Architecture.newBuilder().setNb201String(architecture.toBenchmarkString()))
@@ -207,26 +206,22 @@ public final class ServiceEvaluator implements Evaluator {
     }
   }
 
-  /** Calls ScoreArchitecture, retrying transient failures; {@code what} names the call in errors. */
-  public ScoreArchitectureResponse call(ScoreArchitectureRequest request, String what) throws InterruptedException {
-    long backoff = settings.firstBackoffMillis();
-    for (int attempt = 1; ; attempt++) {
-      ScoringServiceGrpc.ScoringServiceBlockingStub stub = ScoringServiceGrpc.newBlockingStub(channel);
-      if (settings.timeoutSeconds() > 0) {
-        stub = stub.withDeadlineAfter(settings.timeoutSeconds(), TimeUnit.SECONDS);
-      }
-      try {
-        return stub.scoreArchitecture(request);
-      } catch (StatusRuntimeException e) {
-        Status.Code code = e.getStatus().getCode();
-        boolean transientFailure = code == Status.Code.UNAVAILABLE || code == Status.Code.RESOURCE_EXHAUSTED;
-        if (!transientFailure || attempt >= settings.attempts()) {
-          throw new SearchFailure(what + ": " + code + ": " + e.getStatus().getDescription()
-              + (transientFailure ? " (after " + attempt + " attempts)" : ""), e);
-        }
-        Thread.sleep(backoff);
-        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
-      }
+  /**
+   * Calls ScoreArchitecture; {@code what} names the call in errors. The channel's service config retries
+   * UNAVAILABLE and RESOURCE_EXHAUSTED, so either status here has outlasted those retries.
+   */
+  public ScoreArchitectureResponse call(ScoreArchitectureRequest request, String what) {
+    ScoringServiceGrpc.ScoringServiceBlockingStub stub = ScoringServiceGrpc.newBlockingStub(channel);
+    if (settings.timeoutSeconds() > 0) {
+      stub = stub.withDeadlineAfter(settings.timeoutSeconds(), TimeUnit.SECONDS);
+    }
+    try {
+      return stub.scoreArchitecture(request);
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      boolean transientFailure = code == Status.Code.UNAVAILABLE || code == Status.Code.RESOURCE_EXHAUSTED;
+      throw new SearchFailure(what + ": " + code + ": " + e.getStatus().getDescription()
+          + (transientFailure ? " (through the service config's retries)" : ""), e);
     }
   }
 }

@@ -6,9 +6,14 @@ import dev.knas.strategy.Strategy;
 import dev.knas.strategy.screening.ScreeningRank;
 import dev.knas.telemetry.Telemetry;
 import dev.knas.routing.ServiceTarget;
+import dev.knas.transport.ClientLogging;
 import dev.knas.transport.ClientTransportOptions;
+import dev.knas.transport.ServiceProbe;
+import dev.knas.transport.ServiceUnreachable;
 import dev.knas.v1.Fidelity;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -34,8 +39,9 @@ import picocli.CommandLine.Spec;
  * budget, seed, concurrency, output folder and resume. A strategy's main extends it with its own options and
  * builds its {@link Strategy}; {@link ServiceCheck} checks the service will serve the search and {@link RunFolder}
  * keeps its files ({@code run.json} when a search starts, {@code journal.jsonl} as it goes and {@code summary.json}
- * at the end). Exit codes: 0 done, 1 the search failed (the service refused or kept failing, or too many
- * evaluations in a row failed), 2 invalid options or an unreachable service.
+ * at the end). Exit codes: 0 done, 1 the search failed (the service refused, stayed busy through the service
+ * config's retries, or too many evaluations in a row failed), 2 invalid options, 6 the service cannot be reached
+ * (at start, or unavailable through the retries later; bin/knas's code for it).
  */
 public abstract class StrategyCommand implements Callable<Integer> {
 
@@ -104,10 +110,6 @@ public abstract class StrategyCommand implements Callable<Integer> {
       + " (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
-  @Option(names = "--attempts", defaultValue = "8", description = "Tries per evaluation when the service is"
-      + " unavailable or busy, backing off from 0.5 s to 30 s (default: ${DEFAULT-VALUE}).")
-  int attempts;
-
   @Option(names = "--max-failures", defaultValue = "10", description = "Evaluations in a row that may fail for good"
       + " (an architecture the benchmark table lacks, a proxy with no finite value) before the search ends; each"
       + " is journaled and the search goes on without it (default: ${DEFAULT-VALUE}).")
@@ -130,8 +132,12 @@ public abstract class StrategyCommand implements Callable<Integer> {
     return Optional.empty();
   }
 
+  /** The service could not be reached, as bin/knas says it. */
+  static final int UNREACHABLE = 6;
+
   /** Runs {@code command} as a program: parses, runs, exits with its code. */
   protected static void main(StrategyCommand command, String[] args) {
+    ClientLogging.quietGrpc();
     CommandLine cli = new CommandLine(command);
     cli.setParameterExceptionHandler((error, arguments) -> {
       CommandLine commandLine = error.getCommandLine();
@@ -141,7 +147,7 @@ public abstract class StrategyCommand implements Callable<Integer> {
     });
     cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
       commandLine.getErr().println(commandLine.getCommandName() + ": " + error.getMessage());
-      return 1;
+      return error instanceof ServiceUnreachable ? UNREACHABLE : 1;
     });
     System.exit(cli.execute(args));
   }
@@ -165,7 +171,18 @@ public abstract class StrategyCommand implements Callable<Integer> {
       return search();
     } catch (InvalidOptions e) {
       throw invalid(e.getMessage());
+    } catch (SearchFailure e) {
+      if (unavailable(e)) {
+        throw new ServiceUnreachable(target, e.getMessage());
+      }
+      throw e;
     }
+  }
+
+  /** Whether the search ended on UNAVAILABLE, which the service config's retries did not get past. */
+  static boolean unavailable(SearchFailure failure) {
+    return failure.getCause() instanceof StatusRuntimeException e
+        && e.getStatus().getCode() == Status.Code.UNAVAILABLE;
   }
 
   private int search() throws Exception {
@@ -173,10 +190,9 @@ public abstract class StrategyCommand implements Callable<Integer> {
     if (effectiveBudget < 1) {
       throw invalid("--budget must be at least 1, got " + effectiveBudget);
     }
-    if (concurrency < 1 || samples < 1 || batchSize < 1 || epochs < 1 || attempts < 1 || maxFailures < 1
-        || timeoutSeconds < 0) {
-      throw invalid("--concurrency, --samples, --batch-size, --epochs, --attempts and --max-failures must be at"
-          + " least 1, --timeout at least 0");
+    if (concurrency < 1 || samples < 1 || batchSize < 1 || epochs < 1 || maxFailures < 1 || timeoutSeconds < 0) {
+      throw invalid("--concurrency, --samples, --batch-size, --epochs and --max-failures must be at least 1,"
+          + " --timeout at least 0");
     }
     validateStrategyOptions();
     FidelityKind[] evaluations = {FidelityKind.BENCHMARK, FidelityKind.SHORT_TRAINING};
@@ -200,8 +216,9 @@ public abstract class StrategyCommand implements Callable<Integer> {
     try (Scope scope = search.makeCurrent()) {
       ServiceEvaluator evaluator = new ServiceEvaluator(channel, new ServiceEvaluator.Settings(evaluationFidelity,
           dataset, run.options().kernelDataset(), evaluationSeed, samples, epochs, screening(), batchSize,
-          timeoutSeconds, attempts, 500), telemetry.tracer(), Context.current());
-      new ServiceCheck(channel, target, evaluator).check(evaluationFidelity, dataset, screening());
+          timeoutSeconds), telemetry.tracer(), Context.current());
+      new ServiceCheck(channel, new ServiceProbe(transport.transport(), target), evaluator)
+          .check(evaluationFidelity, dataset, screening());
       RunFolder folder = new RunFolder(out);
       RunRecord started = resume ? folder.resume(run) : folder.create(run);
       SearchRunner.Outcome outcome;
