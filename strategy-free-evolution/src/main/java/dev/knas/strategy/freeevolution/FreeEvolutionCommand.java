@@ -83,6 +83,11 @@ public final class FreeEvolutionCommand extends StrategyCommand {
   }
 
   @Override
+  protected long screenings() {
+    return screenBudget;
+  }
+
+  @Override
   protected Strategy createStrategy(long seed) {
     return new TrainingFreeEvolution(seed, population, sampleSize, screenBudget, topK, rank);
   }

@@ -67,6 +67,11 @@ public final class KnasCommand extends StrategyCommand {
   }
 
   @Override
+  protected long screenings() {
+    return candidates;
+  }
+
+  @Override
   protected Strategy createStrategy(long seed) {
     return new KnasTopK(seed, candidates, topK, rank);
   }

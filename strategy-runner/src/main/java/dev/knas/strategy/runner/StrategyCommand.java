@@ -1,6 +1,7 @@
 package dev.knas.strategy.runner;
 
 import dev.knas.contract.FidelityKind;
+import dev.knas.progress.Progress;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.strategy.Strategy;
 import dev.knas.strategy.screening.ScreeningRank;
@@ -130,6 +131,11 @@ public abstract class StrategyCommand implements Callable<Integer> {
     return Optional.empty();
   }
 
+  /** Zero-cost screenings the strategy plans besides its evaluations, for its progress; 0 when it does not screen. */
+  protected long screenings() {
+    return 0;
+  }
+
   /** Runs {@code command} as a program: parses, runs, exits with its code. */
   protected static void main(StrategyCommand command, String[] args) {
     CommandLine cli = new CommandLine(command);
@@ -205,12 +211,15 @@ public abstract class StrategyCommand implements Callable<Integer> {
       RunFolder folder = new RunFolder(out);
       RunRecord started = resume ? folder.resume(run) : folder.create(run);
       SearchRunner.Outcome outcome;
-      try (Journal journal = Journal.open(folder.journal())) {
+      try (Journal journal = Journal.open(folder.journal());
+          SearchProgress progress = new SearchProgress(Progress.start(err, strategy.name() + " seed " + seed,
+              screenings() + effectiveBudget, "evaluations"), screenings(), effectiveBudget,
+              journal.recorded().size())) {
         if (!journal.recorded().isEmpty()) {
           err.printf("%s: resuming from %d journaled evaluations%n", strategy.name(), journal.recorded().size());
         }
         outcome = new SearchRunner(strategy, evaluator, journal, effectiveBudget, concurrency, maxFailures,
-            evaluation -> { }).run();
+            progress).run();
       }
       if (outcome.failed() > 0) {
         err.printf("%s: %d evaluations failed for good (see \"error\" in %s)%n", strategy.name(), outcome.failed(),
