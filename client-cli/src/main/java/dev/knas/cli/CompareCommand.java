@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.knas.cli.chart.Charts;
 import dev.knas.cli.compare.BestSoFar;
 import dev.knas.cli.compare.Curves;
+import dev.knas.progress.Progress;
 import dev.knas.strategy.catalog.StrategyCatalog;
 import dev.knas.strategy.catalog.StrategyVariant;
 import dev.knas.strategy.runner.Journal;
 import dev.knas.strategy.runner.RunFolder;
 import dev.knas.strategy.runner.Summary;
 import dev.knas.strategy.runner.SummaryTable;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,13 +23,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleConsumer;
+import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
@@ -173,13 +180,17 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
     int workers = parallel != null ? parallel : Runtime.getRuntime().availableProcessors();
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     List<String> failures = new ArrayList<>();
-    try (Progress progress = Progress.start("compare", total, "runs")) {
+    // The runs under way and how far each has come, as their programs report it.
+    Map<String, Double> running = new TreeMap<>();
+    try (Progress progress = progress("compare", total, "runs").resumingFrom(done.get())) {
       progress.stepTo(done.get(), "");
       List<Future<String>> results = new ArrayList<>();
       for (Job job : pending) {
+        String name = job.strategy().label() + " seed " + job.seed();
         results.add(pool.submit(() -> {
-          String failure = run(home, job.strategy(), job.seed());
-          progress.stepTo(done.incrementAndGet(), job.strategy().label() + " seed " + job.seed());
+          String failure = run(home, job.strategy(), job.seed(),
+              fraction -> report(progress, running, done, name, fraction));
+          report(progress, running, done, name, null);
           return failure;
         }));
       }
@@ -195,8 +206,28 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
     return failures;
   }
 
-  /** One strategy program to its end; null when it succeeded, else why not. */
-  private String run(Path home, StrategyVariant strategy, int seed) throws IOException, InterruptedException {
+  /** Run {@code name} has come {@code fraction} of its way, or has ended when null; shows the whole. */
+  private static void report(Progress progress, Map<String, Double> running, AtomicInteger done, String name,
+      Double fraction) {
+    synchronized (running) {
+      if (fraction == null) {
+        running.remove(name);
+        done.incrementAndGet();
+      } else {
+        running.put(name, fraction);
+      }
+      progress.stepTo(done.get() + running.values().stream().mapToDouble(Double::doubleValue).sum(),
+          running.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(),
+              100 * e.getValue())).collect(Collectors.joining(", ")));
+    }
+  }
+
+  /**
+   * One strategy program to its end, its output kept in its log and its progress lines passed on to
+   * {@code progress} as fractions; null when it succeeded, else why not.
+   */
+  private String run(Path home, StrategyVariant strategy, int seed, DoubleConsumer progress)
+      throws IOException, InterruptedException {
     Path dir = runDir(strategy, seed);
     List<String> command = new ArrayList<>(List.of(home.resolve(strategy.strategy().launcher()).toString(),
         "--target", connection.target, "--seed", Integer.toString(seed), "--out", dir.toString(),
@@ -221,7 +252,16 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
       }
     });
     Path log = out.resolve("logs").resolve(strategy.folderName() + "-seed-" + seed + ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8));
+        Writer logged = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+      for (String line = output.readLine(); line != null; line = output.readLine()) {
+        logged.write(line + "\n");
+        logged.flush();
+        Progress.fractionOf(line).ifPresent(progress);
+      }
+    }
     int code = process.waitFor();
     return code == 0 ? null : strategy.label() + " seed " + seed + " exited with " + code + " (" + log + ")";
   }
