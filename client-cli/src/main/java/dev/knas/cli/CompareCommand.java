@@ -44,12 +44,13 @@ import picocli.CommandLine.ParameterException;
  * {@code knas compare}: runs the real strategy programs (their launchers, from the strategy catalog) for several
  * seeds, a few at a time, against the service, then writes a CSV of every run, the comparison table in Markdown
  * and two PNG charts of best-so-far validation accuracy (against evaluations and against search cost), one line
- * per strategy variant with a ± one standard deviation band over seeds. Finished runs are kept: a re-run skips
+ * per strategy variant with a ± one standard deviation band over seeds, each with its points as JSON. Finished runs are kept: a re-run skips
  * them and resumes interrupted ones from their journals.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
     description = "Compares search strategies over seeds by running their programs against the service; writes"
-        + " runs.csv, comparison.md, best-vs-evaluations.png and best-vs-cost.png to --out.")
+        + " runs.csv, comparison.md, best-vs-evaluations.png and best-vs-cost.png to --out, each plot's points"
+        + " beside it as JSON.")
 final class CompareCommand extends ServiceCall implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -136,9 +137,7 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
         RunFolder run = new RunFolder(runDir(strategy, seed));
         summaries.computeIfAbsent(strategy.label(), s -> new ArrayList<>()).add(run.summary());
         try (Journal journal = Journal.open(run.journal())) {
-          // A failed evaluation has no score to plot.
-          curves.computeIfAbsent(strategy.label(), s -> new ArrayList<>()).add(BestSoFar.of(journal.recorded()
-              .stream().filter(e -> !e.failed()).toList()));
+          curves.computeIfAbsent(strategy.label(), s -> new ArrayList<>()).add(BestSoFar.of(journal.recorded()));
         }
       }
     }
@@ -154,7 +153,8 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
       out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
     } else {
       out().print(table);
-      out().printf("%nwrote %s: runs.csv, comparison.md, best-vs-evaluations.png, best-vs-cost.png%n", out);
+      out().printf("%nwrote %s: runs.csv, comparison.md, best-vs-evaluations.png and .json, best-vs-cost.png and"
+          + " .json%n", out);
     }
     return 0;
   }
@@ -319,7 +319,7 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
         .mapToDouble(r -> r.evaluations() == 0 ? 0 : r.costSeconds()[r.evaluations() - 1] / 3600).max().orElse(1);
     for (Map.Entry<String, List<BestSoFar>> entry : curves.entrySet()) {
       byEvaluations.add(Curves.byEvaluations(entry.getKey(), entry.getValue()));
-      byCost.add(Curves.byCost(entry.getKey(), entry.getValue(), maxHours, 200));
+      byCost.add(Curves.byCost(entry.getKey(), entry.getValue(), maxHours));
     }
     String metric = fidelity.equals("benchmark") ? dataset + " validation accuracy (%)" : "held-out accuracy (%)";
     String runs = seeds + " seed" + (seeds == 1 ? "" : "s") + ", mean ± 1 std";
