@@ -88,6 +88,11 @@ public final class FreeEvolutionCommand extends StrategyCommand {
   }
 
   @Override
+  protected long evaluations(long budget) {
+    return Math.min(budget, topK);
+  }
+
+  @Override
   protected Strategy createStrategy(long seed) {
     return new TrainingFreeEvolution(seed, population, sampleSize, screenBudget, topK, rank);
   }

@@ -12,20 +12,21 @@ final class SearchProgress implements Consumer<Evaluation>, AutoCloseable {
 
   private final Progress progress;
   private final long screenings;
-  private final long budget;
+  private final long evaluations;
   private long screened;
   private long evaluated;
   private long failed;
   private double best = Double.NEGATIVE_INFINITY;
 
   /**
-   * @param screenings zero-cost screenings planned besides the {@code budget} evaluations
+   * @param screenings zero-cost screenings planned besides the evaluations
+   * @param evaluations evaluations planned
    * @param journaled evaluations a resumed search replays from its journal
    */
-  SearchProgress(Progress progress, long screenings, long budget, long journaled) {
+  SearchProgress(Progress progress, long screenings, long evaluations, long journaled) {
     this.progress = progress.resumingFrom(journaled);
     this.screenings = screenings;
-    this.budget = budget;
+    this.evaluations = evaluations;
   }
 
   @Override
@@ -42,7 +43,7 @@ final class SearchProgress implements Consumer<Evaluation>, AutoCloseable {
     }
     String bestSoFar = best == Double.NEGATIVE_INFINITY ? "-" : String.format(Locale.ROOT, "%.2f", best);
     String message = (screenings > 0 ? "screened " + screened + "/" + screenings + ", evaluated " + evaluated
-        + "/" + budget + ", " : "") + (failed > 0 ? failed + " failed, " : "") + "best " + bestSoFar;
+        + "/" + evaluations + ", " : "") + (failed > 0 ? failed + " failed, " : "") + "best " + bestSoFar;
     progress.stepTo(screened + evaluated, message);
   }
 

@@ -136,6 +136,11 @@ public abstract class StrategyCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Evaluations the strategy plans within {@code budget}, for its progress: the budget unless it stops sooner. */
+  protected long evaluations(long budget) {
+    return budget;
+  }
+
   /** Runs {@code command} as a program: parses, runs, exits with its code. */
   protected static void main(StrategyCommand command, String[] args) {
     CommandLine cli = new CommandLine(command);
@@ -213,8 +218,8 @@ public abstract class StrategyCommand implements Callable<Integer> {
       SearchRunner.Outcome outcome;
       try (Journal journal = Journal.open(folder.journal());
           SearchProgress progress = new SearchProgress(Progress.start(err, strategy.name() + " seed " + seed,
-              screenings() + effectiveBudget, "evaluations"), screenings(), effectiveBudget,
-              journal.recorded().size())) {
+              screenings() + evaluations(effectiveBudget), "evaluations"), screenings(),
+              evaluations(effectiveBudget), journal.recorded().size())) {
         if (!journal.recorded().isEmpty()) {
           err.printf("%s: resuming from %d journaled evaluations%n", strategy.name(), journal.recorded().size());
         }
