@@ -32,6 +32,9 @@ public final class Charts {
   /** One line of a chart: the mean over runs, with the spread (one standard deviation) as a band around it. */
   public record Band(String name, double[] x, double[] mean, double[] spread) {}
 
+  /** An axis as drawn: its title and range (null when there was nothing to draw). */
+  private record DrawnAxis(String title, Double min, Double max) {}
+
   private Charts() {}
 
   /**
@@ -45,10 +48,8 @@ public final class Charts {
     save(chart, file);
     Map<String, Object> drawn = new LinkedHashMap<>();
     drawn.put("title", title);
-    drawn.put("x_axis", Map.of("title", xAxis, "min", chart.getStyler().getXAxisMin(),
-        "max", chart.getStyler().getXAxisMax()));
-    drawn.put("y_axis", Map.of("title", yAxis, "min", chart.getStyler().getYAxisMin(),
-        "max", chart.getStyler().getYAxisMax()));
+    drawn.put("x_axis", new DrawnAxis(xAxis, chart.getStyler().getXAxisMin(), chart.getStyler().getXAxisMax()));
+    drawn.put("y_axis", new DrawnAxis(yAxis, chart.getStyler().getYAxisMin(), chart.getStyler().getYAxisMax()));
     drawn.put("bands", bands);
     String name = file.getFileName().toString();
     JSON.writerWithDefaultPrettyPrinter().writeValue(
@@ -93,6 +94,9 @@ public final class Charts {
       Band band = bands.get(b);
       Color color = COLORS.get(b % COLORS.size());
       int n = band.x().length;
+      if (n == 0) {
+        continue; // none of its runs has a score
+      }
       double[] polygonX = new double[2 * n];
       double[] polygonY = new double[2 * n];
       for (int i = 0; i < n; i++) {
