@@ -44,8 +44,8 @@ import picocli.CommandLine.ParameterException;
  * {@code knas compare}: runs the real strategy programs (their launchers, from the strategy catalog) for several
  * seeds, a few at a time, against the service, then writes a CSV of every run, the comparison table in Markdown
  * and two PNG charts of best-so-far validation accuracy (against evaluations and against search cost), one line
- * per strategy variant with a ± one standard deviation band over seeds, each with its points as JSON. Finished runs are kept: a re-run skips
- * them and resumes interrupted ones from their journals.
+ * per strategy variant with a ± one standard deviation band over seeds, each with its points as JSON. Finished
+ * runs are kept: a re-run skips them and resumes interrupted ones from their journals.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
     description = "Compares search strategies over seeds by running their programs against the service; writes"
