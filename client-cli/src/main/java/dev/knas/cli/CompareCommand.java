@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.knas.cli.chart.Charts;
 import dev.knas.cli.compare.BestSoFar;
 import dev.knas.cli.compare.Curves;
+import dev.knas.progress.Progress;
 import dev.knas.strategy.catalog.StrategyCatalog;
 import dev.knas.strategy.catalog.StrategyVariant;
 import dev.knas.strategy.runner.Journal;
 import dev.knas.strategy.runner.RunFolder;
 import dev.knas.strategy.runner.Summary;
 import dev.knas.strategy.runner.SummaryTable;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,13 +23,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleConsumer;
+import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import picocli.CommandLine.Command;
@@ -37,12 +44,13 @@ import picocli.CommandLine.ParameterException;
  * {@code knas compare}: runs the real strategy programs (their launchers, from the strategy catalog) for several
  * seeds, a few at a time, against the service, then writes a CSV of every run, the comparison table in Markdown
  * and two PNG charts of best-so-far validation accuracy (against evaluations and against search cost), one line
- * per strategy variant with a ± one standard deviation band over seeds. Finished runs are kept: a re-run skips
- * them and resumes interrupted ones from their journals.
+ * per strategy variant with a ± one standard deviation band over seeds, each with its points as JSON. Finished
+ * runs are kept: a re-run skips them and resumes interrupted ones from their journals.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
     description = "Compares search strategies over seeds by running their programs against the service; writes"
-        + " runs.csv, comparison.md, best-vs-evaluations.png and best-vs-cost.png to --out.")
+        + " runs.csv, comparison.md, best-vs-evaluations.png and best-vs-cost.png to --out, each plot's points"
+        + " beside it as JSON.")
 final class CompareCommand extends ServiceCall implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -131,9 +139,7 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
         RunFolder run = new RunFolder(runDir(strategy, seed));
         summaries.computeIfAbsent(strategy.label(), s -> new ArrayList<>()).add(run.summary());
         try (Journal journal = Journal.open(run.journal())) {
-          // A failed evaluation has no score to plot.
-          curves.computeIfAbsent(strategy.label(), s -> new ArrayList<>()).add(BestSoFar.of(journal.recorded()
-              .stream().filter(e -> !e.failed()).toList()));
+          curves.computeIfAbsent(strategy.label(), s -> new ArrayList<>()).add(BestSoFar.of(journal.recorded()));
         }
       }
     }
@@ -149,7 +155,8 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
       out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
     } else {
       out().print(table);
-      out().printf("%nwrote %s: runs.csv, comparison.md, best-vs-evaluations.png, best-vs-cost.png%n", out);
+      out().printf("%nwrote %s: runs.csv, comparison.md, best-vs-evaluations.png and .json, best-vs-cost.png and"
+          + " .json%n", out);
     }
     return 0;
   }
@@ -175,13 +182,17 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
     int workers = parallel != null ? parallel : Runtime.getRuntime().availableProcessors();
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     List<String> failures = new ArrayList<>();
-    try (Progress progress = Progress.start("compare", total, "runs")) {
+    // The runs under way and how far each has come, as their programs report it.
+    Map<String, Double> running = new TreeMap<>();
+    try (Progress progress = progress("compare", total, "runs").resumingFrom(done.get())) {
       progress.stepTo(done.get(), "");
       List<Future<String>> results = new ArrayList<>();
       for (Job job : pending) {
+        String name = job.strategy().label() + " seed " + job.seed();
         results.add(pool.submit(() -> {
-          String failure = run(home, job.strategy(), job.seed());
-          progress.stepTo(done.incrementAndGet(), job.strategy().label() + " seed " + job.seed());
+          String failure = run(home, job.strategy(), job.seed(),
+              fraction -> report(progress, running, done, name, fraction));
+          report(progress, running, done, name, null);
           return failure;
         }));
       }
@@ -197,8 +208,28 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
     return failures;
   }
 
-  /** One strategy program to its end; null when it succeeded, else why not. */
-  private String run(Path home, StrategyVariant strategy, int seed) throws IOException, InterruptedException {
+  /** Run {@code name} has come {@code fraction} of its way, or has ended when null; shows the whole. */
+  private static void report(Progress progress, Map<String, Double> running, AtomicInteger done, String name,
+      Double fraction) {
+    synchronized (running) {
+      if (fraction == null) {
+        running.remove(name);
+        done.incrementAndGet();
+      } else {
+        running.put(name, fraction);
+      }
+      progress.stepTo(done.get() + running.values().stream().mapToDouble(Double::doubleValue).sum(),
+          running.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(),
+              100 * e.getValue())).collect(Collectors.joining(", ")));
+    }
+  }
+
+  /**
+   * One strategy program to its end, its output kept in its log and its progress lines passed on to
+   * {@code progress} as fractions; null when it succeeded, else why not.
+   */
+  private String run(Path home, StrategyVariant strategy, int seed, DoubleConsumer progress)
+      throws IOException, InterruptedException {
     Path dir = runDir(strategy, seed);
     List<String> command = new ArrayList<>(List.of(home.resolve(strategy.strategy().launcher()).toString(),
         "--target", connection.target, "--seed", Integer.toString(seed), "--out", dir.toString(),
@@ -223,7 +254,16 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
       }
     });
     Path log = out.resolve("logs").resolve(strategy.folderName() + "-seed-" + seed + ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8));
+        Writer logged = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+      for (String line = output.readLine(); line != null; line = output.readLine()) {
+        logged.write(line + "\n");
+        logged.flush();
+        Progress.fractionOf(line).ifPresent(progress);
+      }
+    }
     int code = process.waitFor();
     return code == 0 ? null : strategy.label() + " seed " + seed + " exited with " + code + " (" + log + ")";
   }
@@ -281,7 +321,7 @@ final class CompareCommand extends ServiceCall implements Callable<Integer> {
         .mapToDouble(r -> r.evaluations() == 0 ? 0 : r.costSeconds()[r.evaluations() - 1] / 3600).max().orElse(1);
     for (Map.Entry<String, List<BestSoFar>> entry : curves.entrySet()) {
       byEvaluations.add(Curves.byEvaluations(entry.getKey(), entry.getValue()));
-      byCost.add(Curves.byCost(entry.getKey(), entry.getValue(), maxHours, 200));
+      byCost.add(Curves.byCost(entry.getKey(), entry.getValue(), maxHours));
     }
     String metric = fidelity.equals("benchmark") ? dataset + " validation accuracy (%)" : "held-out accuracy (%)";
     String runs = seeds + " seed" + (seeds == 1 ? "" : "s") + ", mean ± 1 std";

@@ -7,6 +7,7 @@ import dev.knas.cli.chart.Charts;
 import dev.knas.cli.correlate.RankAgreement;
 import dev.knas.ensemble.ProxyExpression;
 import dev.knas.ensemble.RankVote;
+import dev.knas.progress.Progress;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.BenchmarkRecord;
@@ -213,7 +214,7 @@ final class CorrelateCommand extends ServiceCall implements Callable<Integer> {
     }
     ResolvedArchitecture[] architectures = new ResolvedArchitecture[drawn.size()];
     int[] cache = new int[3]; // hits, computed, the largest batch size a provenance names
-    try (Progress progress = Progress.start("scoring", (long) drawn.size() * seeds.size(), "architectures")) {
+    try (Progress progress = progress("scoring", (long) drawn.size() * seeds.size(), "architectures")) {
       int[] done = {0};
       for (int s = 0; s < seeds.size(); s++) {
         int seedIndex = s;
@@ -247,7 +248,7 @@ final class CorrelateCommand extends ServiceCall implements Callable<Integer> {
   /** NAS-Bench-201's record of every architecture, in draw order. */
   private ScoreArchitectureResponse[] lookUp(List<Architecture> drawn) throws InterruptedException {
     ScoreArchitectureResponse[] records = new ScoreArchitectureResponse[drawn.size()];
-    try (Progress progress = Progress.start("looking up", drawn.size(), "architectures")) {
+    try (Progress progress = progress("looking up", drawn.size(), "architectures")) {
       int[] done = {0};
       streamInChunks(drawn, ScoreArchitecturesRequest.newBuilder().setFidelity(Fidelity.FIDELITY_BENCHMARK).build(),
           (position, response) -> {

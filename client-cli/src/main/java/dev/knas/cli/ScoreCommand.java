@@ -2,6 +2,7 @@ package dev.knas.cli;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.knas.progress.Progress;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.BenchmarkRecord;
 import dev.knas.v1.EvaluationOptions;
@@ -99,7 +100,7 @@ final class ScoreCommand extends ServiceCall implements Callable<Integer> {
         int done = 0;
         try (IdleTimeoutStream<ScoreArchitecturesResult> results =
                 connection.scoreArchitectures(channel, request, timeout);
-            Progress progress = Progress.start("scoring", architectures.size(), "architectures")) {
+            Progress progress = progress("scoring", architectures.size(), "architectures")) {
           while (results.hasNext()) {
             ScoreArchitecturesResult result = results.next();
             failed[0] += result.hasError() ? 1 : 0;

@@ -3,6 +3,7 @@ package dev.knas.cli;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
+import dev.knas.progress.Progress;
 import dev.knas.v1.Augmentation;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.GradientKernelOptions;
@@ -38,6 +39,11 @@ abstract class ServiceCall implements UsesService {
 
   PrintWriter out() {
     return spec.commandLine().getOut();
+  }
+
+  /** Progress of {@code total} units on standard error (see {@link Progress}). */
+  Progress progress(String label, long total, String unit) {
+    return Progress.start(spec.commandLine().getErr(), label, total, unit);
   }
 
   void printJson(MessageOrBuilder message) throws InvalidProtocolBufferException {

@@ -1,5 +1,6 @@
 package dev.knas.cli;
 
+import dev.knas.progress.Progress;
 import dev.knas.v1.ShortTrainEvent;
 import dev.knas.v1.ShortTrainRequest;
 import dev.knas.v1.ShortTrainResult;
@@ -53,7 +54,7 @@ final class TrainCommand extends ServiceCall implements Callable<Integer> {
   /** Shows the progress events as they arrive and returns the final result. */
   private ShortTrainResult follow(Iterator<ShortTrainEvent> events) {
     PrintWriter err = spec.commandLine().getErr();
-    boolean terminal = System.console() != null;
+    boolean bar = Progress.drawsBar();
     ShortTrainResult result = null;
     Progress progress = null;
     try {
@@ -64,12 +65,13 @@ final class TrainCommand extends ServiceCall implements Callable<Integer> {
           continue;
         }
         TrainingProgress p = event.getProgress();
-        if (progress == null) {
-          progress = Progress.start("training", p.getTotalSteps(), "steps");
-        }
-        progress.stepTo(p.getStep(), String.format("epoch %d/%d, loss %.3f, accuracy %.1f%%", p.getEpoch(),
-            p.getEpochs(), p.getTrainLoss(), p.getTrainAccuracy()));
-        if (!terminal && p.getEpochEnd()) {
+        if (bar) {
+          if (progress == null) {
+            progress = progress("training", p.getTotalSteps(), "steps");
+          }
+          progress.stepTo(p.getStep(), String.format("epoch %d/%d, loss %.3f, accuracy %.1f%%", p.getEpoch(),
+              p.getEpochs(), p.getTrainLoss(), p.getTrainAccuracy()));
+        } else if (p.getEpochEnd()) {
           err.printf("epoch %d/%d: train loss %.4f, train accuracy %.2f%%, %.1f s%n", p.getEpoch(), p.getEpochs(),
               p.getTrainLoss(), p.getTrainAccuracy(), p.getElapsedSeconds());
           err.flush();

@@ -221,6 +221,14 @@ class AnalysisCommandsTest {
     }
     assertPng(out.resolve("best-vs-evaluations.png"));
     assertPng(out.resolve("best-vs-cost.png"));
+    assertPlottedHonestly(out.resolve("best-vs-evaluations.json"), 3);
+    assertPlottedHonestly(out.resolve("best-vs-cost.json"), 3);
+    // Not a terminal: plain progress lines on standard error, the runs' own in their logs.
+    List<String> progress = run.err().lines().filter(line -> line.startsWith("compare: ")).toList();
+    assertTrue(progress.get(0).startsWith("compare: 0/6 runs (0%), elapsed "), run.err());
+    assertTrue(progress.get(progress.size() - 1).startsWith("compare: 6/6 runs (100%), elapsed "), run.err());
+    assertTrue(Files.readString(out.resolve("logs/knas-seed-0.log")).contains("knas seed 0: 8/8 evaluations (100%)"),
+        Files.readString(out.resolve("logs/knas-seed-0.log")));
 
     Path summary = out.resolve("runs/knas/seed-1/summary.json");
     FileTime written = Files.getLastModifiedTime(summary);
@@ -229,6 +237,33 @@ class AnalysisCommandsTest {
     assertEquals(written, Files.getLastModifiedTime(summary), "a finished run is not run again");
     assertEquals(result.get("table"), JSON.readTree(again.out()).get("table"));
     assertEquals(2, knas("compare", "--strategies", "random,annealing", "--out", out.toString()).exitCode());
+  }
+
+  /**
+   * What a plot's JSON says was drawn: {@code bands} lines whose best-so-far never decreases, inside axes that
+   * hold every point with its spread.
+   */
+  private static void assertPlottedHonestly(Path json, int bands) throws Exception {
+    JsonNode plot = JSON.readTree(json.toFile());
+    assertEquals(bands, plot.get("bands").size(), plot.toString());
+    double[] x = {plot.get("x_axis").get("min").asDouble(), plot.get("x_axis").get("max").asDouble()};
+    double[] y = {plot.get("y_axis").get("min").asDouble(), plot.get("y_axis").get("max").asDouble()};
+    for (JsonNode band : plot.get("bands")) {
+      String name = band.get("name").asText();
+      assertTrue(band.get("x").size() > 0, name);
+      for (int i = 0; i < band.get("x").size(); i++) {
+        double at = band.get("x").get(i).asDouble();
+        double mean = band.get("mean").get(i).asDouble();
+        double spread = band.get("spread").get(i).asDouble();
+        assertTrue(at >= x[0] && at <= x[1], name + " x " + at + " outside " + x[0] + ".." + x[1]);
+        assertTrue(mean - spread >= y[0] && mean + spread <= y[1], name + " " + mean + " ± " + spread
+            + " outside " + y[0] + ".." + y[1]);
+        if (i > 0) {
+          assertTrue(at >= band.get("x").get(i - 1).asDouble(), name + " x goes back at " + i);
+          assertTrue(mean >= band.get("mean").get(i - 1).asDouble(), name + " best so far dips at " + at);
+        }
+      }
+    }
   }
 
   private static Set<String> fieldNames(JsonNode node) {

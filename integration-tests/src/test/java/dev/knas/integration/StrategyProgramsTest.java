@@ -201,7 +201,7 @@ class StrategyProgramsTest {
   void aServiceThatStaysBusyIsRetriedByTheServiceConfigAloneThenEndsTheSearch() throws Exception {
     // No room in the engine queue: every computation is RESOURCE_EXHAUSTED, a transient status.
     try (ScoringServiceProgram busy = ScoringServiceProgram.start(temp.resolve("logs"), temp.resolve("busy-scores"),
-        "--queue-capacity", "0")) {
+        "--queue-capacity", "0", "--access-log")) {
       busy.awaitServing();
       Path out = temp.resolve("busy");
       StrategyProgram.Exit exit = StrategyProgram.run("knas", temp.resolve("logs"), "--target",

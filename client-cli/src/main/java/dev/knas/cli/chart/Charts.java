@@ -1,9 +1,13 @@
 package dev.knas.cli.chart;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -17,6 +21,9 @@ public final class Charts {
   /** Size of every chart, in pixels. */
   public static final int WIDTH = 1000;
   public static final int HEIGHT = 600;
+  /** Tick labels: thousands grouped, no trailing zeros. */
+  static final String TICK_PATTERN = "#,##0.###";
+  private static final ObjectMapper JSON = new ObjectMapper();
   /** The ten colours of matplotlib's tab10, so up to ten strategies get a colour each. */
   private static final List<Color> COLORS = List.of(new Color(31, 119, 180), new Color(214, 39, 40),
       new Color(44, 160, 44), new Color(148, 103, 189), new Color(255, 127, 14), new Color(140, 86, 75),
@@ -25,36 +32,71 @@ public final class Charts {
   /** One line of a chart: the mean over runs, with the spread (one standard deviation) as a band around it. */
   public record Band(String name, double[] x, double[] mean, double[] spread) {}
 
+  /** An axis as drawn: its title and range (null when there was nothing to draw). */
+  private record DrawnAxis(String title, Double min, Double max) {}
+
   private Charts() {}
 
   /**
-   * Lines with shaded ± spread bands, one colour per band, saved as PNG at {@code file}. The y axis spans the
-   * bands after their first 5% of points, where a search's first few results would otherwise squash the rest.
+   * Lines with shaded ± spread bands, one colour per band, saved as PNG at {@code file}, and what is drawn (the
+   * axes' titles and ranges, each band's points) as JSON beside it ({@code .json} for {@code .png}). Both axes
+   * hold every point of every band, spread included, and end on round values.
    */
   public static void bands(Path file, String title, String xAxis, String yAxis, List<Band> bands)
       throws IOException {
+    XYChart chart = bandsChart(title, xAxis, yAxis, bands);
+    save(chart, file);
+    Map<String, Object> drawn = new LinkedHashMap<>();
+    drawn.put("title", title);
+    drawn.put("x_axis", new DrawnAxis(xAxis, chart.getStyler().getXAxisMin(), chart.getStyler().getXAxisMax()));
+    drawn.put("y_axis", new DrawnAxis(yAxis, chart.getStyler().getYAxisMin(), chart.getStyler().getYAxisMax()));
+    drawn.put("bands", bands);
+    String name = file.getFileName().toString();
+    JSON.writerWithDefaultPrettyPrinter().writeValue(
+        file.resolveSibling(name.substring(0, name.length() - ".png".length()) + ".json").toFile(), drawn);
+  }
+
+  /** The chart {@link #bands} draws. */
+  static XYChart bandsChart(String title, String xAxis, String yAxis, List<Band> bands) {
     XYChart chart = chart(title, xAxis, yAxis);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-    chart.getStyler().setXAxisDecimalPattern("#,##0.#");
-    chart.getStyler().setXAxisMaxLabelCount(12);
-    double low = Double.POSITIVE_INFINITY;
-    double high = Double.NEGATIVE_INFINITY;
+    chart.getStyler().setXAxisDecimalPattern(TICK_PATTERN);
+    chart.getStyler().setYAxisDecimalPattern(TICK_PATTERN);
+    double[] x = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    double[] y = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
     for (Band band : bands) {
-      int skip = (int) Math.ceil(band.x().length * 0.05);
-      for (int i = Math.min(skip, band.x().length - 1); i < band.x().length; i++) {
-        low = Math.min(low, band.mean()[i] - band.spread()[i]);
-        high = Math.max(high, band.mean()[i] + band.spread()[i]);
+      for (int i = 0; i < band.x().length; i++) {
+        x[0] = Math.min(x[0], band.x()[i]);
+        x[1] = Math.max(x[1], band.x()[i]);
+        y[0] = Math.min(y[0], band.mean()[i] - band.spread()[i]);
+        y[1] = Math.max(y[1], band.mean()[i] + band.spread()[i]);
       }
     }
-    if (Double.isFinite(low) && Double.isFinite(high)) {
-      double margin = Math.max(0.25, (high - low) * 0.05);
-      chart.getStyler().setYAxisMin(low - margin);
-      chart.getStyler().setYAxisMax(high + margin);
+    if (Double.isFinite(x[0]) && Double.isFinite(y[0])) {
+      NiceAxis xRange = NiceAxis.covering(x[0], x[1], 10);
+      NiceAxis yRange = NiceAxis.covering(y[0], y[1], 8);
+      chart.getStyler().setXAxisMin(xRange.min()).setXAxisMax(xRange.max());
+      chart.getStyler().setYAxisMin(yRange.min()).setYAxisMax(yRange.max());
+      // The axes end where the ranges do, with no margin of unlabelled values beyond them.
+      chart.getStyler().setPlotContentSize(1);
+      // XChart puts its ticks at the data's own values whenever those and the axis ends are equally spaced
+      // (evaluations 1..n are), whatever values they are; one invisible point off any such spacing keeps it on
+      // its round steps.
+      double offGrid = (Math.sqrt(5) - 1) / 2;
+      XYSeries frame = chart.addSeries(" ", new double[] {xRange.min(),
+          xRange.min() + offGrid * (xRange.max() - xRange.min()), xRange.max()}, new double[] {yRange.min(),
+          yRange.min() + offGrid * (yRange.max() - yRange.min()), yRange.max()});
+      frame.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      frame.setMarker(SeriesMarkers.NONE);
+      frame.setShowInLegend(false);
     }
     for (int b = 0; b < bands.size(); b++) {
       Band band = bands.get(b);
       Color color = COLORS.get(b % COLORS.size());
       int n = band.x().length;
+      if (n == 0) {
+        continue; // none of its runs has a score
+      }
       double[] polygonX = new double[2 * n];
       double[] polygonY = new double[2 * n];
       for (int i = 0; i < n; i++) {
@@ -74,7 +116,7 @@ public final class Charts {
       line.setLineColor(color);
       line.setMarker(SeriesMarkers.NONE);
     }
-    save(chart, file);
+    return chart;
   }
 
   /** A scatter of points, with a logarithmic x axis when {@code logX}, saved as PNG at {@code file}. */
@@ -95,6 +137,7 @@ public final class Charts {
         .yAxisTitle(yAxis).build();
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotGridLinesColor(new Color(220, 220, 220));
+    chart.getStyler().setLocale(Locale.ROOT);
     return chart;
   }
 

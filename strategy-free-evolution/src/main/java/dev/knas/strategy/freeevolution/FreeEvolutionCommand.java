@@ -83,6 +83,16 @@ public final class FreeEvolutionCommand extends StrategyCommand {
   }
 
   @Override
+  protected long screenings() {
+    return screenBudget;
+  }
+
+  @Override
+  protected long evaluations(long budget) {
+    return Math.min(budget, topK);
+  }
+
+  @Override
   protected Strategy createStrategy(long seed) {
     return new TrainingFreeEvolution(seed, population, sampleSize, screenBudget, topK, rank);
   }

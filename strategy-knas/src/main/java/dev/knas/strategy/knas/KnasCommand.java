@@ -67,6 +67,16 @@ public final class KnasCommand extends StrategyCommand {
   }
 
   @Override
+  protected long screenings() {
+    return candidates;
+  }
+
+  @Override
+  protected long evaluations(long budget) {
+    return Math.min(budget, topK);
+  }
+
+  @Override
   protected Strategy createStrategy(long seed) {
     return new KnasTopK(seed, candidates, topK, rank);
   }

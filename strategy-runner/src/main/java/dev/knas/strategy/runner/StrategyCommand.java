@@ -1,6 +1,7 @@
 package dev.knas.strategy.runner;
 
 import dev.knas.contract.FidelityKind;
+import dev.knas.progress.Progress;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.strategy.Strategy;
 import dev.knas.strategy.screening.ScreeningRank;
@@ -135,6 +136,16 @@ public abstract class StrategyCommand implements Callable<Integer> {
   /** The service could not be reached, as bin/knas says it. */
   static final int UNREACHABLE = 6;
 
+  /** Zero-cost screenings the strategy plans besides its evaluations, for its progress; 0 when it does not screen. */
+  protected long screenings() {
+    return 0;
+  }
+
+  /** Evaluations the strategy plans within {@code budget}, for its progress: the budget unless it stops sooner. */
+  protected long evaluations(long budget) {
+    return budget;
+  }
+
   /** Runs {@code command} as a program: parses, runs, exits with its code. */
   protected static void main(StrategyCommand command, String[] args) {
     ClientLogging.quietGrpc();
@@ -222,12 +233,15 @@ public abstract class StrategyCommand implements Callable<Integer> {
       RunFolder folder = new RunFolder(out);
       RunRecord started = resume ? folder.resume(run) : folder.create(run);
       SearchRunner.Outcome outcome;
-      try (Journal journal = Journal.open(folder.journal())) {
+      try (Journal journal = Journal.open(folder.journal());
+          SearchProgress progress = new SearchProgress(Progress.start(err, strategy.name() + " seed " + seed,
+              screenings() + evaluations(effectiveBudget), "evaluations"), screenings(),
+              evaluations(effectiveBudget), journal.recorded().size())) {
         if (!journal.recorded().isEmpty()) {
           err.printf("%s: resuming from %d journaled evaluations%n", strategy.name(), journal.recorded().size());
         }
         outcome = new SearchRunner(strategy, evaluator, journal, effectiveBudget, concurrency, maxFailures,
-            evaluation -> { }).run();
+            progress).run();
       }
       if (outcome.failed() > 0) {
         err.printf("%s: %d evaluations failed for good (see \"error\" in %s)%n", strategy.name(), outcome.failed(),
