@@ -34,8 +34,11 @@ import grpc
 from knas_client.errors import ConnectionFailedError
 from knas_client.stubs.grpc.health.v1 import health_pb2, health_pb2_grpc
 
-PROBE_SECONDS = 3.0
-"""The probe's deadline: how long a first connection may take before the client reports it failed."""
+PROBE_SECONDS = 10.0
+"""The probe's deadline, as the service config gives Health/Check (and as the Java clients wait): how long a first
+connection may take before the client reports that nothing answered. Refusals, names that do not resolve and
+handshake failures end the probe at once, whatever the deadline; a loaded machine or a distant service can take
+seconds to answer a first call."""
 
 
 @dataclass(frozen=True)

@@ -136,12 +136,13 @@ class ExitCodesTest {
 
   @Test
   void aHostThatDoesNotResolveIsUnreachable() {
-    // .invalid never resolves (RFC 2606); the resolver's reason, after the name, varies.
+    // .invalid never resolves (RFC 2606); this module's tests resolve names from their own hosts file
+    // (client-cli/pom.xml), so the look-up sends nothing off the machine. The resolver's reason varies.
     CliRun run = CliRun.knas("proxies", "--target", "no-such-host.invalid:50051", "--auth-token-file",
         token.toString());
     assertEquals(6, run.exitCode(), run.err());
     assertTrue(run.err().startsWith("knas: cannot reach the scoring service at no-such-host.invalid:50051: the host"
-        + " name does not resolve (no-such-host.invalid"), run.err());
+        + " name does not resolve ("), run.err());
     assertEquals(1, run.err().lines().count(), run.err());
     assertFalse(run.err().contains(TOKEN), run.err());
   }

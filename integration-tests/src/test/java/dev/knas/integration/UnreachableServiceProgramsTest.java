@@ -73,8 +73,10 @@ class UnreachableServiceProgramsTest {
 
   @Test
   void knasReportsAHostThatDoesNotResolveInOneLine() throws Exception {
-    Run run = run(List.of("bin/knas", "proxies", "--target", "no-such-host.invalid:50051", "--auth-token-file",
-        token().toString()));
+    // In a network namespace of the test's own, with no network: the look-up sends nothing off the machine.
+    assumeNamespaces();
+    Run run = run(List.of("unshare", "-rn", "bin/knas", "proxies", "--target", "no-such-host.invalid:50051",
+        "--auth-token-file", token().toString()));
     assertEquals(6, run.code(), run.err());
     assertTrue(run.err().startsWith("knas: cannot reach the scoring service at no-such-host.invalid:50051: the"
         + " host name does not resolve (no-such-host.invalid"), run.err());
@@ -99,11 +101,15 @@ class UnreachableServiceProgramsTest {
     assertFalse(Files.exists(out.resolve("run.json")));
   }
 
-  @Test
-  void theTokenNeverReachesAPlaintextListenerThatIsNotLoopback() throws Exception {
+  private static void assumeNamespaces() throws Exception {
     Run permitted = run(List.of("unshare", "-rn", "true"));
     Assumptions.assumeTrue(permitted.code() == 0, "unshare -rn (a user and network namespace) is not permitted"
         + " here: " + permitted.err().strip());
+  }
+
+  @Test
+  void theTokenNeverReachesAPlaintextListenerThatIsNotLoopback() throws Exception {
+    assumeNamespaces();
     Path token = token();
     Path dir = Files.createDirectories(temp.resolve("capture"));
     // In the namespace: 10.200.0.1 on its own lo, the listener on every address, then the clients.
@@ -116,6 +122,9 @@ class UnreachableServiceProgramsTest {
             + " 2>\"$DIR/knas.err\"; echo $? >\"$DIR/knas.code\"",
         "bin/strategy-random --target 10.200.0.1:50051 --auth-token-file \"$TOKEN\" --out \"$DIR/run\""
             + " >\"$DIR/strategy.out\" 2>\"$DIR/strategy.err\"; echo $? >\"$DIR/strategy.code\"",
+        // Replicas: the channel's authority is a loopback one, but a call may go to the other.
+        "bin/knas proxies --target 127.0.0.1:50052,10.200.0.1:50051 --auth-token-file \"$TOKEN\""
+            + " >\"$DIR/replicas.out\" 2>\"$DIR/replicas.err\"; echo $? >\"$DIR/replicas.code\"",
         // The control: to loopback the token is sent, and the capture must see it.
         "bin/knas proxies --target 127.0.0.1:50051 --auth-token-file \"$TOKEN\" >/dev/null 2>&1",
         "kill $listener");
@@ -140,6 +149,12 @@ class UnreachableServiceProgramsTest {
     oneLine(new Run(code(dir.resolve("strategy.code")), Files.readString(dir.resolve("strategy.out")),
         Files.readString(dir.resolve("strategy.err"))), 2, "strategy-random: " + refusal
         + " (see 'strategy-random --help')");
+
+    Run replicas = new Run(code(dir.resolve("replicas.code")), Files.readString(dir.resolve("replicas.out")),
+        Files.readString(dir.resolve("replicas.err")));
+    assertEquals(2, replicas.code(), replicas.err());
+    assertTrue(replicas.err().contains("not sending the bearer token in clear text to 10.200.0.1:50051"),
+        replicas.err());
 
     byte[] external = Files.readAllBytes(dir.resolve("capture-10.200.0.1.bin"));
     assertTrue(new String(external, StandardCharsets.ISO_8859_1).startsWith("PRI * HTTP/2.0"),

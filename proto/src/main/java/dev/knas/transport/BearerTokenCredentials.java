@@ -1,12 +1,16 @@
 package dev.knas.transport;
 
 import io.grpc.CallCredentials;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.SecurityLevel;
 import io.grpc.Status;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -25,9 +29,13 @@ final class BearerTokenCredentials extends CallCredentials {
 
   @Override
   public void applyRequestMetadata(RequestInfo request, Executor executor, MetadataApplier applier) {
-    if (request.getSecurityLevel() != SecurityLevel.PRIVACY_AND_INTEGRITY && !isLoopback(request.getAuthority())) {
-      applier.fail(Status.UNAUTHENTICATED.withDescription(CLEAR_TEXT + request.getAuthority() + "; connect with TLS (--tls or --tls-ca)"));
-      return;
+    if (request.getSecurityLevel() != SecurityLevel.PRIVACY_AND_INTEGRITY) {
+      Optional<String> outside = notLoopback(request);
+      if (outside.isPresent()) {
+        applier.fail(Status.UNAUTHENTICATED.withDescription(CLEAR_TEXT + outside.get()
+            + "; connect with TLS (--tls or --tls-ca)"));
+        return;
+      }
     }
     Metadata headers = new Metadata();
     headers.put(BearerToken.AUTHORIZATION, BearerToken.SCHEME + token.value());
@@ -38,6 +46,20 @@ final class BearerTokenCredentials extends CallCredentials {
   static boolean refusedClearText(Status status) {
     return status.getCode() == Status.Code.UNAUTHENTICATED
         && String.valueOf(status.getDescription()).startsWith(CLEAR_TEXT);
+  }
+
+  /**
+   * Where a call without TLS would take the token, if that is not loopback. The connection's peer decides where it
+   * is known: with several replicas behind one channel, the call's authority names the first replica only, while
+   * the ring may send the call to any of them.
+   */
+  static Optional<String> notLoopback(RequestInfo request) {
+    SocketAddress peer = request.getTransportAttrs().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    if (peer instanceof InetSocketAddress address && address.getAddress() != null) {
+      return address.getAddress().isLoopbackAddress() ? Optional.empty()
+          : Optional.of(address.getAddress().getHostAddress() + ":" + address.getPort());
+    }
+    return isLoopback(request.getAuthority()) ? Optional.empty() : Optional.of(request.getAuthority());
   }
 
   /** Whether {@code authority} (host:port) is localhost or a loopback address; other names are not resolved. */

@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
 import org.rocksdb.LiveFileMetaData;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds table files damaged under an open store. A read checks a block's checksum only when it reads the block
@@ -26,6 +28,8 @@ import org.rocksdb.RocksDBException;
 final class StoreAudit implements AutoCloseable {
 
   static final Duration INTERVAL = Duration.ofSeconds(5);
+
+  private static final Logger log = LoggerFactory.getLogger(StoreAudit.class);
 
   private final RocksDB db;
   private final Path dir;
@@ -48,16 +52,19 @@ final class StoreAudit implements AutoCloseable {
   }
 
   private void audit() {
-    Map<String, List<Long>> now = look();
-    if (now.equals(lastLook)) {
-      return;
-    }
     try {
+      Map<String, List<Long>> now = look();
+      if (now.equals(lastLook)) {
+        return;
+      }
       db.verifyChecksum();
       lastLook = now;
     } catch (RocksDBException e) {
       thread.shutdown();
       damaged.accept(e);
+    } catch (RuntimeException e) {
+      // A failure of the audit itself must not end it: an exception would cancel the scheduled task silently.
+      log.warn("the score store's audit failed this time and goes on: {}", e.toString());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.knas.scoring.server;
 
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +117,6 @@ public final class RequestLog implements AutoCloseable {
   }
 
   private static String millis(long nanos) {
-    return String.format("%.3f", nanos / 1e6);
+    return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
   }
 }

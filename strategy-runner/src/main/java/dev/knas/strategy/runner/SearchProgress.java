@@ -13,6 +13,7 @@ final class SearchProgress implements Consumer<Evaluation>, AutoCloseable {
   private final Progress progress;
   private final long screenings;
   private final long evaluations;
+  private final long journaled;
   private long screened;
   private long evaluated;
   private long failed;
@@ -27,6 +28,7 @@ final class SearchProgress implements Consumer<Evaluation>, AutoCloseable {
     this.progress = progress.resumingFrom(journaled);
     this.screenings = screenings;
     this.evaluations = evaluations;
+    this.journaled = journaled;
   }
 
   @Override
@@ -44,7 +46,11 @@ final class SearchProgress implements Consumer<Evaluation>, AutoCloseable {
     String bestSoFar = best == Double.NEGATIVE_INFINITY ? "-" : String.format(Locale.ROOT, "%.2f", best);
     String message = (screenings > 0 ? "screened " + screened + "/" + screenings + ", evaluated " + evaluated
         + "/" + evaluations + ", " : "") + (failed > 0 ? failed + " failed, " : "") + "best " + bestSoFar;
-    progress.stepTo(screened + evaluated, message);
+    // The journal's replayed evaluations are counted (the progress starts past them) but not shown one by one,
+    // which would run the count back from where the resumed progress starts.
+    if (screened + evaluated > journaled) {
+      progress.stepTo(screened + evaluated, message);
+    }
   }
 
   @Override
