@@ -197,6 +197,8 @@ OBSERVED = [
      True, True, "refused the client certificate", False),
     ("failed to connect to all addresses; last error: UNAVAILABLE: ipv4:127.0.0.1:37721: Socket closed",
      False, False, "it expects TLS", False),
+    ("failed to connect to all addresses; last error: UNAVAILABLE: ipv4:127.0.0.1:37721: recvmsg:Connection reset by "
+     "peer", False, False, "it expects TLS", False),
     ("failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:46253: Ssl handshake failed: "
      "SSL_ERROR_SSL: error:0A00010B:SSL routines::wrong version number", True, False, "does not speak TLS", False),
     ("failed to connect to all addresses; last error: UNKNOWN: ipv4:10.0.0.1:1: Failed to connect to remote host: "

@@ -19,7 +19,8 @@ The causes are read from gRPC's own descriptions (grpcio 1.51 with the Java serv
 - "Endpoint read failed" on a TLS channel: the service ended the connection right after the handshake, as a
   mutual-TLS service does with a client that has no certificate, or one it does not trust (TLS 1.3 sends that
   verdict after the client's side of the handshake is done, so gRPC sees only a failed read).
-- "Socket closed" on a plaintext channel: the service closed the connection at once, as a TLS port does.
+- "Socket closed" (or, when the server's reset wins the race, "Connection reset by peer") on a plaintext channel:
+  the service closed the connection at once, as a TLS port does.
 - DEADLINE_EXCEEDED with a channel that never became ready: nothing answered (no route, a filtered port), or
   something that does not speak gRPC (grpcio waits for the server's HTTP/2 settings).
 """
@@ -80,7 +81,7 @@ def classify(details: str, *, tls: bool, client_certificate: bool) -> Failure:
                             "a CA the service trusts for clients")
         return mismatch("the service ended the TLS handshake: it wants a client certificate (mutual TLS): pass "
                         "client_certificate=(certificate file, key file)")
-    if not tls and "socket closed" in lowered:
+    if not tls and ("socket closed" in lowered or "connection reset by peer" in lowered):
         return mismatch("the service closed the connection at once: it expects TLS: pass tls=True, or tls= the "
                         "CA file")
     if "handshake failed" in lowered:

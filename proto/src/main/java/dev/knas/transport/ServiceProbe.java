@@ -103,8 +103,13 @@ public final class ServiceProbe {
     if (tls.isPresent()) {
       return handshake(lastPart(causes.get(causes.size() - 1).getMessage()));
     }
-    if (causes.isEmpty() && !transport.tls()
-        && String.valueOf(status.getDescription()).startsWith("Network closed for unknown reason")) {
+    // A TLS port ends a plaintext client's connection at its first bytes: grpc-java sees either the close or,
+    // when the server's reset wins the race, the reset.
+    boolean closed = causes.isEmpty()
+        && String.valueOf(status.getDescription()).startsWith("Network closed for unknown reason");
+    boolean reset = !causes.isEmpty()
+        && String.valueOf(causes.get(causes.size() - 1).getMessage()).endsWith("Connection reset by peer");
+    if (!transport.tls() && (closed || reset)) {
       return "it closed the connection; if it serves TLS, connect with --tls or --tls-ca";
     }
     return CallFailure.reason(status);
