@@ -220,11 +220,11 @@ class SecureTransportEndToEndTest {
     ClientTransport plaintextToken = new ClientTransport(false, Optional.empty(), Optional.empty(),
         Optional.of(token));
     assertTrue(call(plaintextToken.channelBuilder(plaintextWithToken), c -> listProxies(c)) > 0);
-    Status refused = refusal(plaintextToken.channelBuilder(plaintextWithToken)
-        .overrideAuthority("scoring.example.org:50051"), c -> listProxies(c));
-    assertEquals(Status.Code.UNAUTHENTICATED, refused.getCode());
-    assertTrue(refused.getDescription().startsWith("not sending the bearer token in clear text to"
-        + " scoring.example.org:50051"), refused.getDescription());
+    // The connection's peer decides, not the authority a call names: another name that reaches this loopback
+    // service gets the token too. A peer beyond loopback is refused: BearerTokenCredentialsTest, and through the
+    // real programs in a network namespace, UnreachableServiceProgramsTest.
+    assertTrue(call(plaintextToken.channelBuilder(plaintextWithToken)
+        .overrideAuthority("scoring.example.org:50051"), c -> listProxies(c)) > 0);
   }
 
   @Test
