@@ -15,7 +15,6 @@ import dev.knas.v1.Fidelity;
 import dev.knas.v1.GetCacheStatsRequest;
 import dev.knas.v1.LookupScoreRequest;
 import dev.knas.v1.ScoreArchitectureRequest;
-import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ScoreCacheServiceGrpc;
 import dev.knas.v1.ScoringServiceGrpc;
 import dev.knas.v1.ZeroCostOptions;
@@ -182,11 +181,7 @@ class StoreFaultsTest {
       Path image = temp.resolve(damage);
       StoreFiles.copyCrashImage(store, image);
       Path log = StoreFiles.files(image, ".log").get(0);
-      switch (damage) {
-        case "zero-filled" -> StoreFiles.zeroFill(log);
-        case "deleted" -> Files.delete(log);
-        default -> Files.write(log, new byte[0]);
-      }
+      StoreFiles.damageLog(log, damage);
       String report = refusedThreeTimesUnchanged(image);
       assertTrue(report.contains("KNAS-LEDGER: 5 of 5 acknowledged entries are missing"), damage + ": " + report);
     }

@@ -117,7 +117,7 @@ class StoreDamageTest {
 
   @Test
   void aCrashImageOpensWithEveryAcknowledgedEntry() throws Exception {
-    Path image = crashImageAfter(older.subList(0, 8));
+    Path image = StoreFiles.crashImage(temp, older.subList(0, 8));
     try (ScoreStore store = ScoreStore.open(image)) {
       assertEquals(8, store.entries());
     }
@@ -125,7 +125,7 @@ class StoreDamageTest {
 
   @Test
   void aGarbledWriteAheadLogRefusesToOpenNamingIt() throws Exception {
-    Path image = crashImageAfter(older.subList(0, 8));
+    Path image = StoreFiles.crashImage(temp, older.subList(0, 8));
     Path log = StoreFiles.files(image, ".log").get(0);
     StoreFiles.garble(log, Files.size(log) / 2, 64);
     StoreReport report = refusal(image);
@@ -136,7 +136,7 @@ class StoreDamageTest {
 
   @Test
   void aCutWriteAheadLogRefusesToOpenNamingIt() throws Exception {
-    Path image = crashImageAfter(older.subList(0, 8));
+    Path image = StoreFiles.crashImage(temp, older.subList(0, 8));
     Path log = StoreFiles.files(image, ".log").get(0);
     StoreFiles.cut(log, 20);
     StoreReport report = refusal(image);
@@ -200,17 +200,6 @@ class StoreDamageTest {
       }
       Thread.sleep(100);
     }
-  }
-
-  /** The directory a kill -9 would leave after {@code entries} were acknowledged. */
-  private Path crashImageAfter(List<CacheEntry> entries) throws Exception {
-    Path dir = temp.resolve("live");
-    Path image = temp.resolve("image");
-    try (ScoreStore store = ScoreStore.open(dir)) {
-      entries.forEach(store::put);
-      StoreFiles.copyCrashImage(dir, image);
-    }
-    return image;
   }
 
   private static StoreReport refusal(Path dir) {

@@ -103,4 +103,25 @@ public final class StoreFiles {
       Files.copy(file, image.resolve(file.getFileName()));
     }
   }
+
+  /** The directory a kill -9 would leave after {@code acknowledged} were stored in a new store under {@code temp}. */
+  public static Path crashImage(Path temp, List<CacheEntry> acknowledged) throws IOException {
+    Path live = temp.resolve("live");
+    Path image = temp.resolve("image");
+    try (ScoreStore store = ScoreStore.open(live)) {
+      acknowledged.forEach(store::put);
+      copyCrashImage(live, image);
+    }
+    return image;
+  }
+
+  /** Damages a write-ahead log as a crash image's may be found: "zero-filled", "deleted" or "emptied". */
+  public static void damageLog(Path log, String damage) throws IOException {
+    switch (damage) {
+      case "zero-filled" -> zeroFill(log);
+      case "deleted" -> Files.delete(log);
+      case "emptied" -> Files.write(log, new byte[0]);
+      default -> throw new IllegalArgumentException("unknown damage " + damage);
+    }
+  }
 }

@@ -78,16 +78,12 @@ class StoreLossTest {
 
   @Test
   void aWriteAheadLogZeroFilledDeletedOrEmptiedAfterACrashIsRefusedCountingTheLoss() throws Exception {
-    Path image = crashImage(entries.subList(0, 5));
+    Path image = StoreFiles.crashImage(temp, entries.subList(0, 5));
     for (String damage : List.of("zero-filled", "deleted", "emptied")) {
       Path copy = temp.resolve(damage);
       StoreFiles.copyCrashImage(image, copy);
       Path log = StoreFiles.files(copy, ".log").get(0);
-      switch (damage) {
-        case "zero-filled" -> StoreFiles.zeroFill(log);
-        case "deleted" -> Files.delete(log);
-        default -> Files.write(log, new byte[0]);
-      }
+      StoreFiles.damageLog(log, damage);
       StoreReport report = refusedThreeTimesUnchanged(copy);
       assertEquals(new StoreReport.FileDamage(Ledger.FILE, "it records 5 entries acknowledged, and 0 are sound",
           "5 of 5 acknowledged entries are missing"), report.files().get(report.files().size() - 1),
@@ -153,16 +149,5 @@ class StoreLossTest {
     assertFalse(verified.clean());
     assertEquals(before, StoreFiles.snapshot(dir), "a refused store is left as it was");
     return verified;
-  }
-
-  /** The directory a kill -9 would leave after {@code acknowledged} were stored in a new store. */
-  private Path crashImage(List<CacheEntry> acknowledged) throws Exception {
-    Path live = temp.resolve("live");
-    Path image = temp.resolve("image");
-    try (ScoreStore store = ScoreStore.open(live)) {
-      acknowledged.forEach(store::put);
-      StoreFiles.copyCrashImage(live, image);
-    }
-    return image;
   }
 }
