@@ -20,7 +20,7 @@ import dev.knas.space.Nb201Architecture;
 import dev.knas.scoring.benchmark.BenchmarkDataset;
 import dev.knas.scoring.benchmark.BenchmarkTable;
 import dev.knas.scoring.data.Cifar10;
-import dev.knas.scoring.network.Nb201Network;
+import dev.knas.scoring.network.Nb201ParameterCount;
 import dev.knas.scoring.training.ShortTraining;
 import dev.knas.scoring.training.TrainingRecipe;
 import dev.knas.scoring.training.TrainingRequest;
@@ -364,7 +364,7 @@ final class RequestResolver {
           + " no accuracy of index " + requested.index() + " on " + dataset));
     }
     long parameters = BenchmarkDataset.named(dataset)
-        .map(d -> new Nb201Network(requested, d.shape(), d.classes()).parameterCount()).orElse(0L);
+        .map(d -> Nb201ParameterCount.of(requested, d.shape().channels(), d.classes())).orElse(0L);
     return new ResolvedBenchmark(requested, dataset, row, validated ? "validation_accuracy" : "test_accuracy",
         value, parameters, table.path());
   }
