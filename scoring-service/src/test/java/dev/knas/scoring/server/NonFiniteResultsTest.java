@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.device.DeviceSelection;
 import dev.knas.scoring.kernel.KernelResult;
-import dev.knas.scoring.server.RequestResolver.ResolvedKernel;
-import dev.knas.scoring.server.RequestResolver.ResolvedTraining;
 import dev.knas.scoring.training.ShortTraining;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.Fidelity;
