@@ -65,24 +65,24 @@ final class CachedScoring {
     return resolved.accept(new Resolved.Visitor<>() {
       @Override
       public CompletableFuture<ScoreArchitectureResponse> kernel(ResolvedKernel kernel) {
-        return CachedScoring.this.kernel(kernel).thenApply(answer -> ScoringProtoUtil.kernelScore(kernel, answer));
+        return CachedScoring.this.kernel(kernel).thenApply(answer -> KernelMessages.kernelScore(kernel, answer));
       }
 
       @Override
       public CompletableFuture<ScoreArchitectureResponse> training(ResolvedTraining training) {
         return trained(training, progress -> { }, Context.current())
-            .thenApply(answer -> ScoringProtoUtil.trainingScore(training, answer));
+            .thenApply(answer -> TrainingMessages.trainingScore(training, answer));
       }
 
       @Override
       public CompletableFuture<ScoreArchitectureResponse> benchmark(ResolvedBenchmark benchmark) {
-        return CompletableFuture.completedFuture(ScoringProtoUtil.benchmarkScore(benchmark));
+        return CompletableFuture.completedFuture(BenchmarkMessages.benchmarkScore(benchmark));
       }
 
       @Override
       public CompletableFuture<ScoreArchitectureResponse> zeroCost(ResolvedZeroCost zeroCost) {
         return CachedScoring.this.zeroCost(zeroCost)
-            .thenApply(answers -> ScoringProtoUtil.zeroCostScore(zeroCost, answers));
+            .thenApply(answers -> ZeroCostMessages.zeroCostScore(zeroCost, answers));
       }
     });
   }
@@ -93,7 +93,7 @@ final class CachedScoring {
     return lookedUp(key, () -> detached(() -> queue.submit(() -> {
       KernelResult result = GradientKernelScorer.compute(kernel.request(), telemetry.tracer());
       telemetry.kernel(result.seconds(), kernel.effectiveOptions().getDevice());
-      return ScoringProtoUtil.kernelEntry(kernel, key, result, engine);
+      return KernelMessages.kernelEntry(kernel, key, result, engine);
     })));
   }
 
@@ -151,10 +151,10 @@ final class CachedScoring {
     for (Map.Entry<ResolvedProxy, CompletableFuture<CacheEntry>> proxy : missing.entrySet()) {
       ProxyOutcome outcome = result.outcomes().get(i++);
       if (outcome.value().isPresent()) {
-        proxy.getValue().complete(ScoringProtoUtil.proxyEntry(request, proxy.getKey(),
+        proxy.getValue().complete(ZeroCostMessages.proxyEntry(request, proxy.getKey(),
             CacheKeys.hash(proxy.getKey().cacheKey()), result, outcome.value().getAsDouble(), engine));
       } else {
-        proxy.getValue().completeExceptionally(ScoringProtoUtil.proxyFailure(outcome).asRuntimeException());
+        proxy.getValue().completeExceptionally(ZeroCostMessages.proxyFailure(outcome).asRuntimeException());
       }
     }
   }
@@ -176,7 +176,7 @@ final class CachedScoring {
       TrainingJob job = new TrainingJob(training, queue, slots, telemetry);
       job.join(caller, progress);
       trainings.put(key, job);
-      return job.start().thenApply(outcome -> ScoringProtoUtil.trainingEntry(training, key, outcome, engine))
+      return job.start().thenApply(outcome -> TrainingMessages.trainingEntry(training, key, outcome, engine))
           .whenComplete((entry, error) -> trainings.remove(key, job));
     });
     TrainingJob running = trainings.get(key);

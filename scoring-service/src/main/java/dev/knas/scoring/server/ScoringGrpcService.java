@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 
 /**
  * The knas.v1.ScoringService RPCs: resolves each request ({@link RequestResolver}), scores it through the cache
- * ({@link CachedScoring}), answers with the mapped messages ({@link ScoringProtoUtil}) or the mapped status
+ * ({@link CachedScoring}), answers with the mapped messages (the *Messages classes) or the mapped status
  * ({@link StatusMapping}), and records each call's span attributes, metrics and one log line.
  */
 final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase {
@@ -95,11 +95,11 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     }
     if (perSample) {
       answer(out, "ComputeGradientKernel", kernel, scoring.perSample(kernel), (result, response) ->
-          response.onNext(ScoringProtoUtil.perSampleKernel(kernel, result, engine, request.getIncludeGramMatrix(),
+          response.onNext(KernelMessages.perSampleKernel(kernel, result, engine, request.getIncludeGramMatrix(),
               request.getIncludeSampleGradientNorms())));
     } else {
       answer(out, "ComputeGradientKernel", kernel, scoring.kernel(kernel),
-          (answer, response) -> response.onNext(ScoringProtoUtil.cachedKernel(kernel, answer)));
+          (answer, response) -> response.onNext(KernelMessages.cachedKernel(kernel, answer)));
     }
   }
 
@@ -122,7 +122,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
         (answer, response) -> {
           synchronized (out) {
             response.onNext(ShortTrainEvent.newBuilder()
-                .setResult(ScoringProtoUtil.trainingResult(training, answer)).build());
+                .setResult(TrainingMessages.trainingResult(training, answer)).build());
           }
         });
   }
@@ -130,7 +130,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
   @Override
   public void listProxies(ListProxiesRequest request, StreamObserver<ListProxiesResponse> out) {
     ListProxiesResponse.Builder response = ListProxiesResponse.newBuilder();
-    ProxyRegistry.all().forEach(proxy -> response.addProxies(ScoringProtoUtil.proxyInfo(proxy)));
+    ProxyRegistry.all().forEach(proxy -> response.addProxies(ZeroCostMessages.proxyInfo(proxy)));
     out.onNext(response.build());
     out.onCompleted();
   }
