@@ -122,7 +122,8 @@ final class HitPathProfile {
         m -> m.startsWith(server + "RequestResolver"));
     stages.put("service: cache key hash (SHA-256)", m -> m.startsWith("dev.knas.scoring.cache.CacheKeys"));
     stages.put("service: cache lookup", m -> m.startsWith("dev.knas.scoring.cache.ScoreCache."));
-    stages.put("service: response and provenance building", m -> m.startsWith(server + "ScoringProtoUtil"));
+    stages.put("service: response and provenance building",
+        m -> m.startsWith(server) && m.substring(server.length()).matches("\\w*Messages\\..*"));
     stages.put("service: its own metrics and spans", m -> m.startsWith(server + "ServiceTelemetry"));
     stages.put("service: request log", m -> m.startsWith(server + "RequestLog"));
     stages.put("service: sending the answer (gRPC's serialisation, headers, write)",

@@ -9,12 +9,6 @@ import dev.knas.scoring.proxy.ProxyRequest;
 import dev.knas.scoring.proxy.ProxyResult;
 import dev.knas.scoring.proxy.ProxyScorer;
 import dev.knas.scoring.proxy.ZeroCostProxy;
-import dev.knas.scoring.server.RequestResolver.Resolved;
-import dev.knas.scoring.server.RequestResolver.ResolvedBenchmark;
-import dev.knas.scoring.server.RequestResolver.ResolvedKernel;
-import dev.knas.scoring.server.RequestResolver.ResolvedProxy;
-import dev.knas.scoring.server.RequestResolver.ResolvedTraining;
-import dev.knas.scoring.server.RequestResolver.ResolvedZeroCost;
 import dev.knas.v1.CacheEntry;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.TrainingProgress;
@@ -68,17 +62,29 @@ final class CachedScoring {
 
   /** The ScoreArchitecture response to a validated request, at its fidelity. */
   CompletableFuture<ScoreArchitectureResponse> score(Resolved resolved) {
-    if (resolved instanceof ResolvedKernel kernel) {
-      return kernel(kernel).thenApply(answer -> ScoringProtoUtil.kernelScore(kernel, answer));
-    }
-    if (resolved instanceof ResolvedTraining training) {
-      return trained(training, progress -> { }, Context.current())
-          .thenApply(answer -> ScoringProtoUtil.trainingScore(training, answer));
-    }
-    if (resolved instanceof ResolvedZeroCost zeroCost) {
-      return zeroCost(zeroCost).thenApply(answers -> ScoringProtoUtil.zeroCostScore(zeroCost, answers));
-    }
-    return CompletableFuture.completedFuture(ScoringProtoUtil.benchmarkScore((ResolvedBenchmark) resolved));
+    return resolved.accept(new Resolved.Visitor<>() {
+      @Override
+      public CompletableFuture<ScoreArchitectureResponse> kernel(ResolvedKernel kernel) {
+        return CachedScoring.this.kernel(kernel).thenApply(answer -> KernelMessages.kernelScore(kernel, answer));
+      }
+
+      @Override
+      public CompletableFuture<ScoreArchitectureResponse> training(ResolvedTraining training) {
+        return trained(training, progress -> { }, Context.current())
+            .thenApply(answer -> TrainingMessages.trainingScore(training, answer));
+      }
+
+      @Override
+      public CompletableFuture<ScoreArchitectureResponse> benchmark(ResolvedBenchmark benchmark) {
+        return CompletableFuture.completedFuture(BenchmarkMessages.benchmarkScore(benchmark));
+      }
+
+      @Override
+      public CompletableFuture<ScoreArchitectureResponse> zeroCost(ResolvedZeroCost zeroCost) {
+        return CachedScoring.this.zeroCost(zeroCost)
+            .thenApply(answers -> ZeroCostMessages.zeroCostScore(zeroCost, answers));
+      }
+    });
   }
 
   /** The cached MGM of {@code kernel}, computed on the engine when missing. */
@@ -87,7 +93,7 @@ final class CachedScoring {
     return lookedUp(key, () -> detached(() -> queue.submit(() -> {
       KernelResult result = GradientKernelScorer.compute(kernel.request(), telemetry.tracer());
       telemetry.kernel(result.seconds(), kernel.effectiveOptions().getDevice());
-      return ScoringProtoUtil.kernelEntry(kernel, key, result, engine);
+      return KernelMessages.kernelEntry(kernel, key, result, engine);
     })));
   }
 
@@ -145,10 +151,10 @@ final class CachedScoring {
     for (Map.Entry<ResolvedProxy, CompletableFuture<CacheEntry>> proxy : missing.entrySet()) {
       ProxyOutcome outcome = result.outcomes().get(i++);
       if (outcome.value().isPresent()) {
-        proxy.getValue().complete(ScoringProtoUtil.proxyEntry(request, proxy.getKey(),
+        proxy.getValue().complete(ZeroCostMessages.proxyEntry(request, proxy.getKey(),
             CacheKeys.hash(proxy.getKey().cacheKey()), result, outcome.value().getAsDouble(), engine));
       } else {
-        proxy.getValue().completeExceptionally(ScoringProtoUtil.proxyFailure(outcome).asRuntimeException());
+        proxy.getValue().completeExceptionally(ZeroCostMessages.proxyFailure(outcome).asRuntimeException());
       }
     }
   }
@@ -170,7 +176,7 @@ final class CachedScoring {
       TrainingJob job = new TrainingJob(training, queue, slots, telemetry);
       job.join(caller, progress);
       trainings.put(key, job);
-      return job.start().thenApply(outcome -> ScoringProtoUtil.trainingEntry(training, key, outcome, engine))
+      return job.start().thenApply(outcome -> TrainingMessages.trainingEntry(training, key, outcome, engine))
           .whenComplete((entry, error) -> trainings.remove(key, job));
     });
     TrainingJob running = trainings.get(key);

@@ -10,7 +10,7 @@ package dev.knas.scoring.server;
 public record ClientLimits(int queueSharePerClient, long maxTrainingImages) {
 
   /** Half the queue per client; twenty epochs of CIFAR-10's 50,000 training images per training. */
-  public static final ClientLimits DEFAULT = new ClientLimits(0, RequestResolver.DEFAULT_MAX_TRAINING_IMAGES);
+  public static final ClientLimits DEFAULT = new ClientLimits(0, RequestLimits.DEFAULT_MAX_TRAINING_IMAGES);
 
   public ClientLimits {
     if (queueSharePerClient < 0 || maxTrainingImages < 1) {

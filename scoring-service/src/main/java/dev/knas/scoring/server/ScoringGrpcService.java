@@ -3,11 +3,6 @@ package dev.knas.scoring.server;
 import dev.knas.contract.FidelityKind;
 import dev.knas.scoring.cache.ScoreCache;
 import dev.knas.scoring.proxy.ProxyRegistry;
-import dev.knas.scoring.server.RequestResolver.Resolved;
-import dev.knas.scoring.server.RequestResolver.ResolvedBenchmark;
-import dev.knas.scoring.server.RequestResolver.ResolvedKernel;
-import dev.knas.scoring.server.RequestResolver.ResolvedTraining;
-import dev.knas.scoring.server.RequestResolver.ResolvedZeroCost;
 import dev.knas.space.CanonicalForm;
 import dev.knas.v1.ComputeGradientKernelRequest;
 import dev.knas.v1.ComputeGradientKernelResponse;
@@ -29,11 +24,10 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The knas.v1.ScoringService RPCs: resolves each request ({@link RequestResolver}), scores it through the cache
- * ({@link CachedScoring}), answers with the mapped messages ({@link ScoringProtoUtil}) or the mapped status
+ * ({@link CachedScoring}), answers with the mapped messages (the *Messages classes) or the mapped status
  * ({@link StatusMapping}), and records each call's span attributes, metrics and one log line.
  */
 final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase {
@@ -101,11 +95,11 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     }
     if (perSample) {
       answer(out, "ComputeGradientKernel", kernel, scoring.perSample(kernel), (result, response) ->
-          response.onNext(ScoringProtoUtil.perSampleKernel(kernel, result, engine, request.getIncludeGramMatrix(),
+          response.onNext(KernelMessages.perSampleKernel(kernel, result, engine, request.getIncludeGramMatrix(),
               request.getIncludeSampleGradientNorms())));
     } else {
       answer(out, "ComputeGradientKernel", kernel, scoring.kernel(kernel),
-          (answer, response) -> response.onNext(ScoringProtoUtil.cachedKernel(kernel, answer)));
+          (answer, response) -> response.onNext(KernelMessages.cachedKernel(kernel, answer)));
     }
   }
 
@@ -128,7 +122,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
         (answer, response) -> {
           synchronized (out) {
             response.onNext(ShortTrainEvent.newBuilder()
-                .setResult(ScoringProtoUtil.trainingResult(training, answer)).build());
+                .setResult(TrainingMessages.trainingResult(training, answer)).build());
           }
         });
   }
@@ -136,7 +130,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
   @Override
   public void listProxies(ListProxiesRequest request, StreamObserver<ListProxiesResponse> out) {
     ListProxiesResponse.Builder response = ListProxiesResponse.newBuilder();
-    ProxyRegistry.all().forEach(proxy -> response.addProxies(ScoringProtoUtil.proxyInfo(proxy)));
+    ProxyRegistry.all().forEach(proxy -> response.addProxies(ZeroCostMessages.proxyInfo(proxy)));
     out.onNext(response.build());
     out.onCompleted();
   }
@@ -149,7 +143,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
       BiConsumer<T, StreamObserver<R>> respond) {
     long start = System.nanoTime();
     Span span = Span.current();
-    String fidelity = fidelityOf(request);
+    String fidelity = request.fidelity().recordName();
     String canonical = CanonicalForm.of(request.requested()).toBenchmarkString();
     span.setAttribute(ServiceTelemetry.FIDELITY, fidelity);
     span.setAttribute(ServiceTelemetry.ARCHITECTURE, canonical);
@@ -174,8 +168,8 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
       telemetry.request(method, fidelity, status.getCode().name(), nanos / 1e9);
       requestLog.completed(status.getCode(), hit, nanos);
       if (requestLog.eachRequest()) {
-        requestLog.request(method, summary(request, canonical, fidelity), status.getCode(), hit, nanos,
-            span.getSpanContext().getTraceId());
+        requestLog.request(method, "arch=" + canonical + " fidelity=" + fidelity + " " + request.summary(),
+            status.getCode(), hit, nanos, span.getSpanContext().getTraceId());
       }
     });
   }
@@ -191,39 +185,5 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
   /** The record name of a request's fidelity; "unknown" for a value this contract does not define. */
   private static String fidelityName(Fidelity fidelity) {
     return fidelity == Fidelity.UNRECOGNIZED ? "unknown" : FidelityKind.of(fidelity).recordName();
-  }
-
-  private static String fidelityOf(Resolved request) {
-    FidelityKind kind;
-    if (request instanceof ResolvedKernel) {
-      kind = FidelityKind.GRADIENT_KERNEL;
-    } else if (request instanceof ResolvedTraining) {
-      kind = FidelityKind.SHORT_TRAINING;
-    } else if (request instanceof ResolvedZeroCost) {
-      kind = FidelityKind.ZERO_COST;
-    } else {
-      kind = FidelityKind.BENCHMARK;
-    }
-    return kind.recordName();
-  }
-
-  /** One log line's worth of what a request asked for, as key=value pairs. */
-  private static String summary(Resolved request, String canonical, String fidelity) {
-    String arch = "arch=" + canonical + " fidelity=" + fidelity;
-    if (request instanceof ResolvedKernel k) {
-      return arch + " n=" + k.request().samples() + " dataset=" + k.request().dataset().name() + " device="
-          + k.effectiveOptions().getDevice();
-    }
-    if (request instanceof ResolvedTraining t) {
-      return arch + " epochs=" + t.request().recipe().epochs() + " dataset=" + t.request().dataset().name()
-          + " device=" + t.effectiveOptions().getDevice();
-    }
-    if (request instanceof ResolvedZeroCost z) {
-      return arch + " proxies=" + z.request().proxies().stream().map(p -> p.name())
-          .collect(Collectors.joining(",")) + " batch=" + z.request().batchSize() + " dataset="
-          + z.request().dataset().name() + " device=" + z.request().device();
-    }
-    ResolvedBenchmark b = (ResolvedBenchmark) request;
-    return arch + " index=" + b.row().index() + " dataset=" + b.dataset();
   }
 }

@@ -229,7 +229,7 @@ public final class ScoringServer implements AutoCloseable {
 
   /** The default n, or all of a smaller data set's training images. */
   private static int warmUpSamples(Dataset dataset) {
-    return Math.min(RequestResolver.DEFAULT_SAMPLES, dataset.train().size());
+    return Math.min(RequestLimits.DEFAULT_SAMPLES, dataset.train().size());
   }
 
   public int port() {

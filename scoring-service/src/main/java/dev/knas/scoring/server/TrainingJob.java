@@ -1,6 +1,5 @@
 package dev.knas.scoring.server;
 
-import dev.knas.scoring.server.RequestResolver.ResolvedTraining;
 import dev.knas.scoring.training.ShortTraining;
 import dev.knas.scoring.training.TrainingRecipe;
 import dev.knas.v1.TrainingProgress;

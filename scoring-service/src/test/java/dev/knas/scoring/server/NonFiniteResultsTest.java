@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.device.DeviceSelection;
 import dev.knas.scoring.kernel.KernelResult;
-import dev.knas.scoring.server.RequestResolver.ResolvedKernel;
-import dev.knas.scoring.server.RequestResolver.ResolvedTraining;
 import dev.knas.scoring.training.ShortTraining;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.Fidelity;
@@ -35,12 +33,12 @@ class NonFiniteResultsTest {
     ResolvedKernel kernel = (ResolvedKernel) resolver.score(ScoreArchitectureRequest.newBuilder()
         .setArchitecture(Architecture.newBuilder().setNb201Index(1)).build());
     for (double value : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
-      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ScoringProtoUtil.kernelEntry(
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> KernelMessages.kernelEntry(
           kernel, "k", new KernelResult(value, 1, Optional.empty(), new int[0], 1, 0), "engine"));
       assertEquals(Status.Code.OUT_OF_RANGE, e.getStatus().getCode());
       assertTrue(e.getStatus().getDescription().contains("nothing was cached"), e.getStatus().getDescription());
     }
-    assertEquals(2.0, ScoringProtoUtil.kernelEntry(kernel, "k",
+    assertEquals(2.0, KernelMessages.kernelEntry(kernel, "k",
         new KernelResult(2, 1, Optional.empty(), new int[0], 1, 0), "engine").getValue());
   }
 
@@ -50,7 +48,7 @@ class NonFiniteResultsTest {
         .setArchitecture(Architecture.newBuilder().setNb201Index(1)).setFidelity(Fidelity.FIDELITY_SHORT_TRAINING)
         .build());
     List<TrainingProgress> curve = List.of(TrainingProgress.newBuilder().setTrainLoss(Double.NaN).build());
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ScoringProtoUtil.trainingEntry(
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> TrainingMessages.trainingEntry(
         training, "k", new TrainingJob.Outcome(new ShortTraining.HeldOut(0.1, Double.NaN), curve, 1, 1), "engine"));
     assertEquals(Status.Code.OUT_OF_RANGE, e.getStatus().getCode());
     assertTrue(e.getStatus().getDescription().startsWith("the short training diverged (final train loss NaN"),

@@ -33,7 +33,7 @@ class RequestPathWarmUpTest {
     try (ScoreStore store = ScoreStore.open(dir.resolve("store"))) {
       ScoreCacheGrpcService cacheService = new ScoreCacheGrpcService(new ScoreCache(store), resolver);
       int answered = RequestPathWarmUp.run(MalformedRequests.guard(cacheService.bindService()),
-          new ClientIdentity(), RequestResolver.DEFAULT_SAMPLES);
+          new ClientIdentity(), RequestLimits.DEFAULT_SAMPLES);
       assertEquals(RequestPathWarmUp.CALLS, answered);
       assertEquals(0, store.entries());
     }

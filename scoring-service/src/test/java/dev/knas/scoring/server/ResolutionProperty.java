@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.knas.scoring.server.RequestResolver.Resolved;
-import dev.knas.scoring.server.RequestResolver.ResolvedBenchmark;
-import dev.knas.scoring.server.RequestResolver.ResolvedKernel;
-import dev.knas.scoring.server.RequestResolver.ResolvedTraining;
-import dev.knas.scoring.server.RequestResolver.ResolvedZeroCost;
 import dev.knas.scoring.training.TrainingRecipe;
 import dev.knas.space.CanonicalForm;
 import dev.knas.space.Nb201Architecture;
@@ -66,37 +61,53 @@ final class ResolutionProperty {
 
   private static void assertWithinLimits(Resolved resolved) {
     Nb201Architecture canonical = CanonicalForm.of(resolved.requested());
-    if (resolved instanceof ResolvedKernel k) {
-      int limit = k.request().perSampleGradients() ? RequestResolver.MAX_SAMPLES_PER_SAMPLE_GRADIENTS
-          : RequestResolver.MAX_SAMPLES;
-      int samples = k.request().samples();
-      assertTrue(samples >= 1 && samples <= limit && samples <= k.request().dataset().train().size(),
-          "n = " + samples);
-      assertEquals(samples, k.cacheKey().getNumSamples());
-      assertEquals(canonical, k.request().cell());
-      assertNamesACell(k.cacheKey());
-    } else if (resolved instanceof ResolvedTraining t) {
-      TrainingRecipe recipe = t.request().recipe();
-      assertTrue(recipe.epochs() <= RequestResolver.MAX_EPOCHS, recipe.toString());
-      assertTrue(recipe.batchSize() <= RequestResolver.MAX_BATCH_SIZE, recipe.toString());
-      assertTrue((long) recipe.trainSize() + recipe.heldOutSize() <= t.request().dataset().train().size(),
-          recipe.toString());
-      assertTrue(Double.isFinite(recipe.learningRate()) && Double.isFinite(recipe.weightDecay()),
-          recipe.toString());
-      assertEquals(canonical, t.request().cell());
-      assertNamesACell(t.cacheKey());
-    } else if (resolved instanceof ResolvedZeroCost z) {
-      int proxies = z.request().proxies().size();
-      assertTrue(proxies >= 1 && proxies <= RequestResolver.MAX_PROXIES, proxies + " proxies");
-      assertEquals(proxies, new HashSet<>(z.request().proxies()).size(), "a proxy named twice");
-      assertTrue(z.request().batchSize() >= 1 && z.request().batchSize() <= RequestResolver.MAX_PROXY_BATCH,
-          "B = " + z.request().batchSize());
-      assertEquals(canonical, z.request().cell());
-      z.proxies().forEach(p -> assertNamesACell(p.cacheKey()));
-    } else if (resolved instanceof ResolvedBenchmark b) {
-      assertEquals(resolved.requested().index(), b.row().index());
-      assertTrue(Double.isFinite(b.value()), b.toString());
-    }
+    resolved.accept(new Resolved.Visitor<Void>() {
+      @Override
+      public Void kernel(ResolvedKernel k) {
+        int limit = k.request().perSampleGradients() ? RequestLimits.MAX_SAMPLES_PER_SAMPLE_GRADIENTS
+            : RequestLimits.MAX_SAMPLES;
+        int samples = k.request().samples();
+        assertTrue(samples >= 1 && samples <= limit && samples <= k.request().dataset().train().size(),
+            "n = " + samples);
+        assertEquals(samples, k.cacheKey().getNumSamples());
+        assertEquals(canonical, k.request().cell());
+        assertNamesACell(k.cacheKey());
+        return null;
+      }
+
+      @Override
+      public Void training(ResolvedTraining t) {
+        TrainingRecipe recipe = t.request().recipe();
+        assertTrue(recipe.epochs() <= RequestLimits.MAX_EPOCHS, recipe.toString());
+        assertTrue(recipe.batchSize() <= RequestLimits.MAX_BATCH_SIZE, recipe.toString());
+        assertTrue((long) recipe.trainSize() + recipe.heldOutSize() <= t.request().dataset().train().size(),
+            recipe.toString());
+        assertTrue(Double.isFinite(recipe.learningRate()) && Double.isFinite(recipe.weightDecay()),
+            recipe.toString());
+        assertEquals(canonical, t.request().cell());
+        assertNamesACell(t.cacheKey());
+        return null;
+      }
+
+      @Override
+      public Void zeroCost(ResolvedZeroCost z) {
+        int proxies = z.request().proxies().size();
+        assertTrue(proxies >= 1 && proxies <= RequestLimits.MAX_PROXIES, proxies + " proxies");
+        assertEquals(proxies, new HashSet<>(z.request().proxies()).size(), "a proxy named twice");
+        assertTrue(z.request().batchSize() >= 1 && z.request().batchSize() <= RequestLimits.MAX_PROXY_BATCH,
+            "B = " + z.request().batchSize());
+        assertEquals(canonical, z.request().cell());
+        z.proxies().forEach(p -> assertNamesACell(p.cacheKey()));
+        return null;
+      }
+
+      @Override
+      public Void benchmark(ResolvedBenchmark b) {
+        assertEquals(b.requested().index(), b.row().index());
+        assertTrue(Double.isFinite(b.value()), b.toString());
+        return null;
+      }
+    });
   }
 
   private static void assertNamesACell(CacheKey key) {

@@ -100,7 +100,7 @@ class ScoreRequestFuzzTest {
     }
     request.setShortTraining(training);
     ZeroCostOptions.Builder zeroCost = ZeroCostOptions.newBuilder().setBatchSize(uint32(data));
-    int proxies = data.consumeInt(0, RequestResolver.MAX_PROXIES + 2);
+    int proxies = data.consumeInt(0, RequestLimits.MAX_PROXIES + 2);
     for (int i = 0; i < proxies; i++) {
       zeroCost.addProxies(nameOrAny(data, PROXIES));
     }
