@@ -1,13 +1,28 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import dev.knas.scoring.DataOptions;
 import dev.knas.scoring.data.DatasetCatalog;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** What a benchmark against PyTorch needs: a Python with torch, and the data sets with CIFAR-10 among them. */
+/**
+ * What a benchmark against PyTorch needs: a Python with torch, the benchmarks' Python files, and the data sets with
+ * CIFAR-10 among them.
+ */
 final class PytorchOptions {
+
+  /**
+   * The benchmarks' Python files in this checkout, found from KNAS_HOME (bin/knas-bench sets it to the repository
+   * root), else from the working directory.
+   */
+  private static final Path SCRIPTS = Path.of(System.getenv().getOrDefault("KNAS_HOME", ""), "scoring-bench", "src",
+      "main", "python");
+
+  /** What a Python side needs, for the message when it fails. */
+  static final String PYTHON_NEEDS = "run it with bin/knas-bench, which sets KNAS_HOME, or from the repository root,"
+      + " with a Python that has torch";
 
   @Option(names = "--python", defaultValue = "${env:KNAS_TORCH_PYTHON:-/usr/bin/python3}",
       description = "Python with torch (default: $KNAS_TORCH_PYTHON or /usr/bin/python3).")
@@ -18,6 +33,11 @@ final class PytorchOptions {
 
   @Mixin
   DataOptions data;
+
+  /** The command that runs {@code script}, one of the benchmarks' Python files, with the Python of --python. */
+  List<String> command(String script) {
+    return List.of(python, SCRIPTS.resolve(script).toString());
+  }
 
   DatasetCatalog catalog() {
     return data.catalog();
