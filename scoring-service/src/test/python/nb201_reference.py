@@ -17,8 +17,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# The network definition is shared with the kernel benchmark (bench/python).
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), *[".."] * 4, "bench", "python"))
+# NAS-Bench-201's network in PyTorch (pytorch-reference/), shared with the benchmarks against PyTorch.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), *[".."] * 4, "pytorch-reference"))
 from nb201_torch import TinyNetwork, parse  # noqa: E402
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch reference for the zero-cost NAS proxies of shared/spec/zero-cost-proxies.md.
 
-Builds NAS-Bench-201's TinyNetwork (bench/python/nb201_torch.py) for each architecture string exactly as written,
+Builds NAS-Bench-201's TinyNetwork (pytorch-reference/nb201_torch.py) for each architecture string exactly as written,
 in float64 with the conformance initialisation of shared/spec/nb201-and-mgm.md (section 5), training mode, and
 prints one JSON line per architecture:
 
@@ -29,9 +29,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-# The network is shared with the kernel benchmark (bench/python), the initialisation with nb201_reference.py.
+# NAS-Bench-201's network in PyTorch (pytorch-reference/), shared with the benchmarks against PyTorch; the
+# initialisation is nb201_reference.py's.
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, *[".."] * 4, "bench", "python"))
+sys.path.insert(0, os.path.join(HERE, *[".."] * 4, "pytorch-reference"))
 sys.path.insert(0, HERE)
 from nb201_reference import conformance_init  # noqa: E402
 from nb201_torch import ReLUConvBN, TinyNetwork, parse  # noqa: E402

@@ -1,13 +1,5 @@
 package dev.knas.scoring;
 
-import dev.knas.scoring.bench.CacheHitBenchmark;
-import dev.knas.scoring.bench.KernelComparisonBenchmark;
-import dev.knas.scoring.bench.KernelPathBenchmark;
-import dev.knas.scoring.bench.OpProfileBenchmark;
-import dev.knas.scoring.bench.ProcessBenchmark;
-import dev.knas.scoring.bench.ProxyCostBenchmark;
-import dev.knas.scoring.bench.ReplicaBenchmark;
-import dev.knas.scoring.bench.TrainingEpochBenchmark;
 import dev.knas.scoring.benchmark.BenchmarkTableException;
 import dev.knas.scoring.cache.StoreException;
 import dev.knas.scoring.cache.StoreRepair;
@@ -43,9 +35,7 @@ import picocli.CommandLine.Option;
 @Command(name = "scoring-service", mixinStandardHelpOptions = true,
     version = "knas scoring-service " + ScoringServer.VERSION,
     description = "Serves knas.v1.ScoringService (plus gRPC health and reflection) until stopped.",
-    subcommands = {SelfTestCommand.class, KernelPathBenchmark.class, CacheHitBenchmark.class,
-        TrainingEpochBenchmark.class, KernelComparisonBenchmark.class, ProcessBenchmark.class,
-        ProxyCostBenchmark.class, ReplicaBenchmark.class, OpProfileBenchmark.class, VerifyStoreCommand.class})
+    subcommands = {SelfTestCommand.class, VerifyStoreCommand.class})
 public final class ScoringServiceCommand implements Callable<Integer> {
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",

@@ -45,7 +45,7 @@ public final class ScoringServer implements AutoCloseable {
   /** Version of the service, recorded in every score's provenance. */
   public static final String VERSION = "0.1.0";
 
-  /** Computations of the engine warm-up (bench-process: the first request within 1.2x of the second needs two). */
+  /** Computations of the engine warm-up (knas-bench process: the first request within 1.2x of the second needs two). */
   private static final int ENGINE_WARM_UPS = 2;
 
   /**

@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -33,16 +33,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code scoring-service bench-ops}: where the gap between the service's MGM and PyTorch's batched pass sits. The
+ * {@code knas-bench ops}: where the gap between the service's MGM and PyTorch's batched pass sits. The
  * same computation (network construction and initialisation, one forward and backward with per-sample
  * normalisation, the sum of squares) runs under each library's own profiler: the engine's libtorch through DJL as
- * the service runs it, and the baseline's PyTorch as {@code bench/python/kernel_reference.py} runs it. Each op's
+ * the service runs it, and the baseline's PyTorch as {@code kernel_reference.py} runs it. Each op's
  * self time is summed by op family and by op and input shapes, and the time outside every op (this project's Java
  * and the JNI calls; Python's interpreter on the other side) is what remains of the wall time. The service's side
  * also draws and normalises its images, on the JVM, where PyTorch's gets them ready-made: part of its time outside
  * the ops. Prints tables.
  */
-@Command(name = "bench-ops", mixinStandardHelpOptions = true,
+@Command(name = "ops", mixinStandardHelpOptions = true,
     description = "MGM profiled op by op: the service's engine (libtorch via DJL) vs PyTorch's batched pass.")
 public final class OpProfileBenchmark implements Callable<Integer> {
 
@@ -50,7 +50,7 @@ public final class OpProfileBenchmark implements Callable<Integer> {
   private static final int JIT_WARM_UPS = 40;
 
   @Option(names = "--arch", description = "NAS-Bench-201 index or string; repeatable (default: the cells of"
-      + " bench-kernel-vs-pytorch that are their own canonical form).")
+      + " kernel-vs-pytorch that are their own canonical form).")
   List<String> architectures;
 
   @Spec
@@ -147,7 +147,7 @@ public final class OpProfileBenchmark implements Callable<Integer> {
   }
 
   /**
-   * What {@code bench/python/op_profile.py} measured: a profile per cell, the isolated ops, its torch version and
+   * What {@code op_profile.py} measured: a profile per cell, the isolated ops, its torch version and
    * native allocator.
    */
   private record PytorchSide(List<OpProfile> profiles, List<IsolatedOps.Row> isolated, String version,
@@ -155,9 +155,10 @@ public final class OpProfileBenchmark implements Callable<Integer> {
 
   private PytorchSide runPytorch(List<Nb201Architecture> cells, Path cifar, int threads)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(baseline.python, "bench/python/op_profile.py", "--cifar-dir",
-        cifar.toString(), "--samples", Integer.toString(baseline.samples), "--repeats", Integer.toString(repeats),
-        "--threads", Integer.toString(threads), "--isolated-runs", Integer.toString(isolatedRuns)));
+    List<String> command = new ArrayList<>(baseline.command("op_profile.py"));
+    command.addAll(List.of("--cifar-dir", cifar.toString(), "--samples", Integer.toString(baseline.samples),
+        "--repeats", Integer.toString(repeats), "--threads", Integer.toString(threads), "--isolated-runs",
+        Integer.toString(isolatedRuns)));
     for (Nb201Architecture cell : cells) {
       command.add("--arch");
       command.add(cell.toBenchmarkString());
@@ -176,8 +177,8 @@ public final class OpProfileBenchmark implements Callable<Integer> {
       }
     }
     if (process.waitFor() != 0) {
-      throw new IllegalStateException("the PyTorch profile failed (run from the repository root, with a Python"
-          + " that has torch): " + String.join(" ", command.subList(0, 2)));
+      throw new IllegalStateException("the PyTorch profile failed (" + PytorchOptions.PYTHON_NEEDS + "): "
+          + String.join(" ", command.subList(0, 2)));
     }
     ObjectMapper json = new ObjectMapper();
     List<OpProfile> profiles = new ArrayList<>();

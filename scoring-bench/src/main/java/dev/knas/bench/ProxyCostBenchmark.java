@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import ai.djl.Device;
 import dev.knas.scoring.DataOptions;
@@ -25,12 +25,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code scoring-service bench-proxies}: on the kernel benchmark's 20 architectures (canonical forms, as the
+ * {@code knas-bench proxies}: on the kernel benchmark's 20 architectures (canonical forms, as the
  * service computes them), the wall time of every registered proxy computed together (one network build, shared
  * passes) against MGM alone, each including data, network construction and passes. Prints a table with the
  * target "all proxies within 3x MGM"; a benchmark, not a test.
  */
-@Command(name = "bench-proxies", mixinStandardHelpOptions = true,
+@Command(name = "proxies", mixinStandardHelpOptions = true,
     description = "Median seconds of all zero-cost proxies of one architecture together vs MGM alone.")
 public final class ProxyCostBenchmark implements Callable<Integer> {
 

@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import ai.djl.Device;
 import dev.knas.scoring.DataOptions;
@@ -16,11 +16,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code scoring-service bench-training}: seconds per training epoch of the short-training fidelity's default
+ * {@code knas-bench training}: seconds per training epoch of the short-training fidelity's default
  * recipe (batch 256, crop-flip on CIFAR-10, one fifth held out), directly on the engine. Prints a table; a
  * benchmark, not a test.
  */
-@Command(name = "bench-training", mixinStandardHelpOptions = true,
+@Command(name = "training", mixinStandardHelpOptions = true,
     description = "Seconds per epoch of a short training (NAS-Bench-201's recipe), per architecture.")
 public final class TrainingEpochBenchmark implements Callable<Integer> {
 

@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import ai.djl.Device;
 import dev.knas.scoring.DataOptions;
@@ -16,11 +16,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code scoring-service bench-kernel-paths}: wall time of one MGM computation (data sampling, network
+ * {@code knas-bench kernel-paths}: wall time of one MGM computation (data sampling, network
  * construction and initialisation, passes) by the batched path and by n single-sample passes, same
  * architecture, data, seed and threads. Prints a table; a benchmark, not a test.
  */
-@Command(name = "bench-kernel-paths", mixinStandardHelpOptions = true,
+@Command(name = "kernel-paths", mixinStandardHelpOptions = true,
     description = "Median seconds per MGM: one batched pass with per-sample normalisation vs n single-sample"
         + " passes.")
 public final class KernelPathBenchmark implements Callable<Integer> {

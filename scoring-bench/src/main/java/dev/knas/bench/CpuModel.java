@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import dev.knas.scoring.ScoringServiceCommand;
 import io.grpc.ManagedChannel;

@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,12 +10,13 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bench/python/kernel_reference.py} as a worker process: each call computes one architecture's MGM in
- * PyTorch and returns the time PyTorch measured, so that a benchmark can time the service and PyTorch in turn.
+ * {@code kernel_reference.py} as a worker process: each call computes one architecture's MGM in PyTorch and returns
+ * the time PyTorch measured, so that a benchmark can time the service and PyTorch in turn.
  */
 final class PytorchBaseline implements AutoCloseable {
 
@@ -34,15 +35,15 @@ final class PytorchBaseline implements AutoCloseable {
   }
 
   /**
-   * Starts the worker ({@code mode} is {@code batched} or {@code per-sample}) and waits for its warm-up
-   * computation of {@code warmUpArch}.
+   * Starts the worker ({@code mode} is {@code batched} or {@code per-sample}) with the Python of {@code options}
+   * and waits for its warm-up computation of {@code warmUpArch}.
    */
-  static PytorchBaseline start(String python, String mode, Path cifar, int samples, int threads, String warmUpArch)
+  static PytorchBaseline start(PytorchOptions options, String mode, Path cifar, int threads, String warmUpArch)
       throws IOException {
-    Process process = new ProcessBuilder(List.of(python, "bench/python/kernel_reference.py", "--mode", mode,
-        "--cifar-dir", cifar.toString(), "--samples", Integer.toString(samples), "--threads",
-        Integer.toString(threads), "--warm-up-arch", warmUpArch))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> command = new ArrayList<>(options.command("kernel_reference.py"));
+    command.addAll(List.of("--mode", mode, "--cifar-dir", cifar.toString(), "--samples",
+        Integer.toString(options.samples), "--threads", Integer.toString(threads), "--warm-up-arch", warmUpArch));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     PytorchBaseline baseline = new PytorchBaseline(process);
     try {
       if (!baseline.next().path("ready").asBoolean()) {
@@ -71,8 +72,8 @@ final class PytorchBaseline implements AutoCloseable {
   private JsonNode next() throws IOException {
     String line = answers.readLine();
     if (line == null) {
-      throw new IllegalStateException("the PyTorch baseline stopped (run from the repository root, with a Python"
-          + " that has torch; its error is above)");
+      throw new IllegalStateException("the PyTorch baseline stopped (" + PytorchOptions.PYTHON_NEEDS
+          + "; its error is above)");
     }
     return json.readTree(line);
   }

@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

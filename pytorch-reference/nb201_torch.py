@@ -1,5 +1,6 @@
 """NAS-Bench-201's TinyNetwork (C = 16, N = 5) in plain PyTorch, as shared/spec/nb201-and-mgm.md (section 3)
-defines it: shared by the conformance reference (scoring-service/src/test/python) and the kernel benchmark.
+defines it, independently of the service: shared by the conformance references (scoring-service/src/test/python)
+and the benchmarks against PyTorch (scoring-bench/src/main/python).
 """
 import torch.nn as nn
 import torch.nn.functional as F

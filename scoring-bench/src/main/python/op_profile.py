@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Per-op profile of PyTorch's batched MGM pass (bin/scoring-service bench-ops).
+"""Per-op profile of PyTorch's batched MGM pass (bin/knas-bench ops).
 
 For each architecture: two unprofiled warm-up computations of kernel_reference.batched_mgm (network
 construction, PyTorch's initialisation, one forward+backward with per-sample normalisation, the sum of squares),
@@ -8,7 +8,7 @@ architecture: {"arch", "wall_us" (mean per computation, profiled), "ops": [[name
 microseconds], ...]} with calls and self time summed over the repeats and divided by them, so the service's
 profile of the same computation can be set beside it op by op. Then, unprofiled, the network's main ops alone on
 their shapes (median milliseconds of --isolated-runs after 5 warm-ups) as one more line, {"torch_version",
-"isolated": [[op, shape, ms], ...]}, in the order and on the inputs that scoring-service bench-ops times them in the engine.
+"isolated": [[op, shape, ms], ...]}, in the order and on the inputs that knas-bench ops times them in the engine.
 """
 import argparse
 import collections

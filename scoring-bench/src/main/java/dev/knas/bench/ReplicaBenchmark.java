@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import dev.knas.scoring.DataOptions;
 import dev.knas.space.Nb201Architecture;
@@ -31,12 +31,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code scoring-service bench-replicas}: MGM scoring of the same architectures through a client routing among
+ * {@code knas-bench replicas}: MGM scoring of the same architectures through a client routing among
  * 1, 2 and 3 local service processes (gRPC ring_hash on the canonical hash), cold and then from the cache, and
  * with the most replicas, the cache-hit rate after one is killed. On one machine the replicas share its cores,
  * so this measures what routing costs, not a speed-up. Prints a table; a benchmark, not a test.
  */
-@Command(name = "bench-replicas", mixinStandardHelpOptions = true,
+@Command(name = "replicas", mixinStandardHelpOptions = true,
     description = "MGM throughput through 1..N local replicas behind canonical-hash routing, and the hit rate"
         + " after losing one.")
 public final class ReplicaBenchmark implements Callable<Integer> {

@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -75,7 +75,7 @@ record OpProfile(double wallMicros, List<Op> ops) {
     return new OpProfile(wallMicros, ops);
   }
 
-  /** From one line of {@code bench/python/op_profile.py}. */
+  /** From one line of {@code op_profile.py}, the PyTorch side's profile. */
   static OpProfile fromPythonLine(JsonNode line) {
     List<Op> ops = new ArrayList<>();
     for (JsonNode op : line.get("ops")) {

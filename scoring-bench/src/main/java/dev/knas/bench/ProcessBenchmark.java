@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import dev.knas.scoring.DataOptions;
 import dev.knas.space.Nb201Architecture;
@@ -21,12 +21,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code scoring-service bench-process}: the service as a fresh OS process, as {@code bin/scoring-service} starts
+ * {@code knas-bench process}: the service as a fresh OS process, as {@code bin/scoring-service} starts
  * it: seconds from process start to health SERVING, the client times of its first two requests (cache misses,
  * so the first shows what start-up left undone), and peak resident memory (VmHWM) after it scores the
  * all-nor_conv_3x3 architecture with n = 50 on CIFAR-10. Prints a table; a benchmark, not a test.
  */
-@Command(name = "bench-process", mixinStandardHelpOptions = true,
+@Command(name = "process", mixinStandardHelpOptions = true,
     description = "Start-up time to health SERVING, the first and second requests' times, and peak resident memory"
         + " while scoring all-nor_conv_3x3.")
 public final class ProcessBenchmark implements Callable<Integer> {

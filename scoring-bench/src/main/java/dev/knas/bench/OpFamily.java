@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import java.util.List;
 import java.util.regex.Pattern;

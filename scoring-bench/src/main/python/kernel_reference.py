@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch baselines of the gradient-kernel benchmark (bin/scoring-service bench-kernel-vs-pytorch).
+"""PyTorch baselines of the gradient-kernel benchmark (bin/knas-bench kernel-vs-pytorch).
 
 For each architecture: builds NAS-Bench-201's TinyNetwork with PyTorch's default initialisation and computes MGM
 on n CIFAR-10 training images (float32, training mode), timing network construction plus the passes:
@@ -22,7 +22,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# NAS-Bench-201's network in PyTorch, shared with the conformance tests (pytorch-reference/).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), *[".."] * 4, "pytorch-reference"))
 from nb201_torch import TinyNetwork, parse  # noqa: E402
 
 MEAN = [125.3 / 255, 123.0 / 255, 113.9 / 255]

@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 /**
  * The network's main ops alone on their shapes, unprofiled, in the engine: for each stage's width and map size,
  * 3x3 and 1x1 convolutions forward, and forward + backward, per-sample BatchNorm and ReLU forward + backward, in the
- * order and on the inputs {@code bench/python/op_profile.py} times them in PyTorch. Each run takes fresh leaves,
+ * order and on the inputs {@code op_profile.py} times them in PyTorch. Each run takes fresh leaves,
  * so its gradients are new tensors as in a computation.
  */
 final class IsolatedOps {

@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import dev.knas.scoring.DataOptions;
 import dev.knas.scoring.server.ScoringServer;
@@ -40,12 +40,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code scoring-service bench-cache-hits}: ScoreArchitecture answered from a warm cache, through the real
+ * {@code knas-bench cache-hits}: ScoreArchitecture answered from a warm cache, through the real
  * server and real Netty channels on loopback, client and server in one process on the same cores, against gRPC's
  * own floor on the same server, clients and threads: the standard health check, which does nothing but answer.
  * Prints throughput and latency percentiles of both and their ratio; a benchmark, not a test.
  */
-@Command(name = "bench-cache-hits", mixinStandardHelpOptions = true,
+@Command(name = "cache-hits", mixinStandardHelpOptions = true,
     description = "Requests/s and p50/p99/max latency of cache hits over loopback gRPC, against the health check's.")
 public final class CacheHitBenchmark implements Callable<Integer> {
 

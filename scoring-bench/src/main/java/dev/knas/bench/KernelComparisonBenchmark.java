@@ -1,4 +1,4 @@
-package dev.knas.scoring.bench;
+package dev.knas.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,14 +34,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code scoring-service bench-kernel-vs-pytorch}: seconds per architecture of MGM (n = 50, float32, CIFAR-10) for
+ * {@code knas-bench kernel-vs-pytorch}: seconds per architecture of MGM (n = 50, float32, CIFAR-10) for
  * a fixed set of 20 NAS-Bench-201 architectures, three ways in one run on the same machine and threads:
  * (a) this service through its real gRPC server, warm, each request a cache miss; (b) PyTorch as the KNAS code
  * does it, n single-image forward+backward passes; (c) PyTorch, one batched forward+backward with per-sample
  * normalisation. The three are timed in turn, cell by cell and round after round, so that machine noise falls on
  * both sides of a ratio alike. Prints a table with the medians and ratios and writes it as JSON.
  */
-@Command(name = "bench-kernel-vs-pytorch", mixinStandardHelpOptions = true,
+@Command(name = "kernel-vs-pytorch", mixinStandardHelpOptions = true,
     description = "MGM seconds per architecture: this service vs PyTorch per-sample passes vs PyTorch batched.")
 public final class KernelComparisonBenchmark implements Callable<Integer> {
 
@@ -187,10 +187,8 @@ public final class KernelComparisonBenchmark implements Callable<Integer> {
     Path store = Files.createTempDirectory("knas-bench-store");
     try (ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
         catalog, "cifar10", 4, store));
-        PytorchBaseline batched = PytorchBaseline.start(baseline.python, "batched", cifar, baseline.samples,
-            threads, warmUp);
-        PytorchBaseline perSample = PytorchBaseline.start(baseline.python, "per-sample", cifar, baseline.samples,
-            threads, warmUp)) {
+        PytorchBaseline batched = PytorchBaseline.start(baseline, "batched", cifar, threads, warmUp);
+        PytorchBaseline perSample = PytorchBaseline.start(baseline, "per-sample", cifar, threads, warmUp)) {
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       try {
         ScoringServiceGrpc.ScoringServiceBlockingStub stub = ScoringServiceGrpc.newBlockingStub(channel);
