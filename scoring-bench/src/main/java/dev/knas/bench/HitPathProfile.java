@@ -119,7 +119,7 @@ final class HitPathProfile {
     stages.put("service: ScoreArchitecture handler (the rows below)",
         m -> m.equals(server + "ScoringGrpcService.scoreArchitecture"));
     stages.put("service: request resolution (validation, canonical form)",
-        m -> m.startsWith(server + "RequestResolver"));
+        m -> m.startsWith("dev.knas.scoring.request.RequestResolver"));
     stages.put("service: cache key hash (SHA-256)", m -> m.startsWith("dev.knas.scoring.cache.CacheKeys"));
     stages.put("service: cache lookup", m -> m.startsWith("dev.knas.scoring.cache.ScoreCache."));
     stages.put("service: response and provenance building",

@@ -1,5 +1,6 @@
 package dev.knas.scoring.server;
 
+import dev.knas.scoring.request.ResolvedBenchmark;
 import dev.knas.space.CanonicalForm;
 import dev.knas.v1.BenchmarkRecord;
 import dev.knas.v1.CacheResult;

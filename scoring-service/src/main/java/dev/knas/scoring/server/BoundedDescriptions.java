@@ -1,5 +1,6 @@
 package dev.knas.scoring.server;
 
+import dev.knas.scoring.request.StatusText;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

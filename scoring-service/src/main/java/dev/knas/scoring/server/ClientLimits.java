@@ -1,5 +1,7 @@
 package dev.knas.scoring.server;
 
+import dev.knas.scoring.request.RequestLimits;
+
 /**
  * What one client may ask of a shared service: its share of the engine queue, and the size of one training.
  *

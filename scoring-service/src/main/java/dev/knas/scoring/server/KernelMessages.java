@@ -6,6 +6,7 @@ import dev.knas.scoring.cache.ScoreCache;
 import dev.knas.scoring.kernel.GradientKernel;
 import dev.knas.scoring.kernel.GradientKernelScorer;
 import dev.knas.scoring.kernel.KernelResult;
+import dev.knas.scoring.request.ResolvedKernel;
 import dev.knas.v1.CacheEntry;
 import dev.knas.v1.CacheResult;
 import dev.knas.v1.ComputeGradientKernelResponse;

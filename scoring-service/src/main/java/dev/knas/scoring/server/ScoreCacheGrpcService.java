@@ -2,6 +2,8 @@ package dev.knas.scoring.server;
 
 import dev.knas.scoring.cache.CacheKeys;
 import dev.knas.scoring.cache.ScoreCache;
+import dev.knas.scoring.request.RequestException;
+import dev.knas.scoring.request.RequestResolver;
 import dev.knas.v1.CacheEntry;
 import dev.knas.v1.CacheStats;
 import dev.knas.v1.ExportCacheRequest;

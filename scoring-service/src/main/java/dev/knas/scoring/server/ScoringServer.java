@@ -12,6 +12,8 @@ import dev.knas.scoring.device.NativeAllocator;
 import dev.knas.scoring.kernel.GradientKernelScorer;
 import dev.knas.scoring.kernel.KernelRequest;
 import dev.knas.scoring.kernel.Precision;
+import dev.knas.scoring.request.RequestLimits;
+import dev.knas.scoring.request.RequestResolver;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.space.Operation;
 import dev.knas.telemetry.Telemetry;

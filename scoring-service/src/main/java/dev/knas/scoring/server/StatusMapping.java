@@ -2,6 +2,8 @@ package dev.knas.scoring.server;
 
 import dev.knas.scoring.cache.StoreException;
 import dev.knas.scoring.data.DatasetException;
+import dev.knas.scoring.request.RequestException;
+import dev.knas.scoring.request.StatusText;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -20,13 +22,6 @@ final class StatusMapping {
 
   private StatusMapping() {}
 
-  /** What a client learns of a data set the service cannot read; the log has the file and the reason. */
-  static Status datasetUnavailable(String method, DatasetException e) {
-    log.warn("{}: data set unavailable: {}", method, StatusText.description(e.getMessage()));
-    return Status.FAILED_PRECONDITION.withDescription("options.dataset: the data set cannot be read on this service"
-        + " (its files are missing or damaged; the service's log says which)");
-  }
-
   /** Answers {@code out} with the status {@code error} maps to. */
   static void fail(StreamObserver<?> out, String method, Throwable error) {
     out.onError(statusOf(method, error).asRuntimeException());
@@ -43,7 +38,7 @@ final class StatusMapping {
     } else if (error instanceof StatusRuntimeException e) {
       status = e.getStatus();
     } else if (error instanceof DatasetException e) {
-      status = datasetUnavailable(method, e);
+      status = RequestException.datasetUnavailable(method, e);
     } else if (error instanceof StoreException e) {
       status = StoreStatus.of(method, e);
     } else {

@@ -1,5 +1,6 @@
 package dev.knas.scoring.server;
 
+import dev.knas.scoring.request.ResolvedTraining;
 import dev.knas.scoring.training.ShortTraining;
 import dev.knas.scoring.training.TrainingRecipe;
 import dev.knas.v1.TrainingProgress;

@@ -3,6 +3,7 @@ package dev.knas.scoring.server;
 import com.google.protobuf.util.Timestamps;
 import dev.knas.scoring.cache.CacheKeys;
 import dev.knas.scoring.cache.ScoreCache;
+import dev.knas.scoring.request.ResolvedTraining;
 import dev.knas.scoring.training.ShortTraining;
 import dev.knas.v1.CacheEntry;
 import dev.knas.v1.Fidelity;

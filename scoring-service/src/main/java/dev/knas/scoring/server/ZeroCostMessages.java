@@ -5,6 +5,8 @@ import dev.knas.scoring.cache.CacheKeys;
 import dev.knas.scoring.proxy.ProxyOutcome;
 import dev.knas.scoring.proxy.ProxyResult;
 import dev.knas.scoring.proxy.ZeroCostProxy;
+import dev.knas.scoring.request.ResolvedProxy;
+import dev.knas.scoring.request.ResolvedZeroCost;
 import dev.knas.scoring.server.CachedScoring.ProxyAnswer;
 import dev.knas.v1.CacheEntry;
 import dev.knas.v1.Fidelity;

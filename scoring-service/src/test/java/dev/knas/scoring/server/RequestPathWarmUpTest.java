@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.knas.scoring.cache.ScoreCache;
 import dev.knas.scoring.cache.ScoreStore;
+import dev.knas.scoring.request.RequestLimits;
+import dev.knas.scoring.request.RequestResolver;
+import dev.knas.scoring.request.ResolverFixture;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;

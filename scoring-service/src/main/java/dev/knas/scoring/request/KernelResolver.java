@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.scoring.kernel.KernelRequest;
 import dev.knas.space.CanonicalForm;

@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.scoring.benchmark.BenchmarkTable;
 import dev.knas.scoring.data.DatasetCatalog;
@@ -16,7 +16,7 @@ import java.util.Optional;
  * the generated data set by default, a 16-image Fashion-MNIST written to a folder, no CIFAR-10 (every request for
  * it is FAILED_PRECONDITION), and either no GPU and no benchmark table or two GPUs and a partial table.
  */
-final class ResolverFixture {
+public final class ResolverFixture {
 
   /** Images of the Fashion-MNIST training split written here: small, so that sizes exceed it. */
   static final int FASHION_TRAIN_IMAGES = 16;
@@ -27,7 +27,7 @@ final class ResolverFixture {
   private ResolverFixture() {}
 
   /** The two service configurations, their files written under {@code dir}. */
-  static List<RequestResolver> resolvers(Path dir) throws IOException {
+  public static List<RequestResolver> resolvers(Path dir) throws IOException {
     Path fashion = Files.createDirectories(dir.resolve("fashion-mnist"));
     writeIdx(fashion, "train", FASHION_TRAIN_IMAGES);
     writeIdx(fashion, "t10k", 4);

@@ -1,13 +1,13 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 /**
  * What a request may ask for: each option's default when the request leaves it unset, and the bounds a resolver
  * refuses it beyond. The bounds keep one request's time and memory within what the service can give it.
  */
-final class RequestLimits {
+public final class RequestLimits {
 
   /** n of the gradient kernel. */
-  static final int DEFAULT_SAMPLES = 50;
+  public static final int DEFAULT_SAMPLES = 50;
   /** Largest n for MGM alone: the batched path runs in chunks, so this bounds time, not memory. */
   static final int MAX_SAMPLES = 1024;
   /** Largest n when the n per-sample gradients are kept (n x parameters values) for the Gram matrix. */
@@ -31,7 +31,7 @@ final class RequestLimits {
    * Image passes (epochs x training images) one training may ask for unless the service says otherwise: 20
    * epochs of CIFAR-10's 50,000 training images, well above the default recipe (12 epochs of 40,000).
    */
-  static final long DEFAULT_MAX_TRAINING_IMAGES = 1_000_000;
+  public static final long DEFAULT_MAX_TRAINING_IMAGES = 1_000_000;
 
   /** B, the zero-cost proxies' mini-batch, when the request names none. */
   static final int DEFAULT_PROXY_BATCH = 64;

@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.space.InputExcerpt;
 
@@ -8,15 +8,15 @@ import dev.knas.space.InputExcerpt;
  * 1 MB string must not become a 1 MB status, which the client would refuse as oversized metadata instead of
  * reading the refusal).
  */
-final class StatusText {
+public final class StatusText {
 
   /** Longest description a status carries; well under gRPC's default 8 KiB metadata limit. */
-  static final int MAX_DESCRIPTION = 1024;
+  public static final int MAX_DESCRIPTION = 1024;
 
   private StatusText() {}
 
   /** {@code text} escaped and cut to {@link #MAX_DESCRIPTION} characters, saying how long it was. */
-  static String description(String text) {
+  public static String description(String text) {
     return text == null ? null : InputExcerpt.of(text, MAX_DESCRIPTION);
   }
 }

@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.scoring.proxy.ZeroCostProxy;
 import dev.knas.v1.CacheKey;
@@ -13,5 +13,5 @@ import dev.knas.v1.ZeroCostOptions;
  * @param effectiveZeroCost the proxy's name and the batch size it uses (0 when it uses none)
  * @param effectiveKernel n, for mgm; else unset
  */
-record ResolvedProxy(ZeroCostProxy proxy, CacheKey cacheKey, EvaluationOptions effectiveOptions,
+public record ResolvedProxy(ZeroCostProxy proxy, CacheKey cacheKey, EvaluationOptions effectiveOptions,
     ZeroCostOptions effectiveZeroCost, GradientKernelOptions effectiveKernel) {}

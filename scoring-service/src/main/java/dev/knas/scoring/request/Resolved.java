@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.contract.FidelityKind;
 import dev.knas.space.Nb201Architecture;
@@ -8,7 +8,7 @@ import dev.knas.v1.CacheKey;
  * A validated ScoreArchitecture request at one of the fidelities. Sealed, and everything that differs by kind is
  * a method of the kind (or a {@link Visitor}), so a new kind does not compile until every place handles it.
  */
-sealed interface Resolved permits ResolvedKernel, ResolvedTraining, ResolvedBenchmark, ResolvedZeroCost {
+public sealed interface Resolved permits ResolvedKernel, ResolvedTraining, ResolvedBenchmark, ResolvedZeroCost {
 
   /** The architecture as the request named it (computations run on its canonical form). */
   Nb201Architecture requested();

@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.scoring.kernel.Precision;
 import dev.knas.scoring.proxy.Need;

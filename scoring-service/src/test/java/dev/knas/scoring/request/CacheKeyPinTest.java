@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import ai.djl.Device;
 import dev.knas.scoring.data.Dataset;

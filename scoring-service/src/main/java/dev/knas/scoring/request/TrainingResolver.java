@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.scoring.data.Cifar10;
 import dev.knas.scoring.training.TrainingRecipe;

@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.scoring.benchmark.BenchmarkTable;
 import dev.knas.scoring.data.DatasetCatalog;
@@ -16,7 +16,7 @@ import java.util.Optional;
  * resolver, within {@link RequestLimits}. Each refusal is a {@link RequestException} naming the request field and
  * the reason.
  */
-final class RequestResolver {
+public final class RequestResolver {
 
   private final KernelResolver kernel;
   private final TrainingResolver training;
@@ -24,13 +24,13 @@ final class RequestResolver {
   private final BenchmarkLookup benchmark;
 
   /** With the default training budget. */
-  RequestResolver(DatasetCatalog datasets, String defaultDataset, DeviceSelection devices,
+  public RequestResolver(DatasetCatalog datasets, String defaultDataset, DeviceSelection devices,
       Optional<BenchmarkTable> benchmark) {
     this(datasets, defaultDataset, devices, benchmark, RequestLimits.DEFAULT_MAX_TRAINING_IMAGES);
   }
 
   /** @param maxTrainingImages the most image passes (epochs x training images) one training may ask for */
-  RequestResolver(DatasetCatalog datasets, String defaultDataset, DeviceSelection devices,
+  public RequestResolver(DatasetCatalog datasets, String defaultDataset, DeviceSelection devices,
       Optional<BenchmarkTable> benchmark, long maxTrainingImages) {
     OptionsResolver options = new OptionsResolver(datasets, defaultDataset, devices);
     this.kernel = new KernelResolver(options);
@@ -40,11 +40,11 @@ final class RequestResolver {
   }
 
   /** The cache key of what {@code request} asks for; benchmark lookups have none. */
-  CacheKey cacheKey(ScoreArchitectureRequest request) {
+  public CacheKey cacheKey(ScoreArchitectureRequest request) {
     return score(request).lookupKey();
   }
 
-  Resolved score(ScoreArchitectureRequest request) {
+  public Resolved score(ScoreArchitectureRequest request) {
     return switch (request.getFidelity()) {
       case FIDELITY_UNSPECIFIED, FIDELITY_GRADIENT_KERNEL -> kernel(request.hasArchitecture(),
           request.getArchitecture(), request.getOptions(), request.getGradientKernel(), false);
@@ -59,13 +59,13 @@ final class RequestResolver {
   }
 
   /** A gradient kernel; {@code perSampleGradients} when the Gram matrix or gradient norms are requested. */
-  ResolvedKernel kernel(boolean hasArchitecture, Architecture architecture, EvaluationOptions options,
+  public ResolvedKernel kernel(boolean hasArchitecture, Architecture architecture, EvaluationOptions options,
       GradientKernelOptions kernelOptions, boolean perSampleGradients) {
     return kernel.resolve(hasArchitecture, architecture, options, kernelOptions, perSampleGradients);
   }
 
   /** A short training; {@code field} is the name of the training options' field in the request (for messages). */
-  ResolvedTraining training(boolean hasArchitecture, Architecture architecture, EvaluationOptions options,
+  public ResolvedTraining training(boolean hasArchitecture, Architecture architecture, EvaluationOptions options,
       ShortTrainingOptions trainingOptions, String field) {
     return training.resolve(hasArchitecture, architecture, options, trainingOptions, field);
   }

@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.contract.ArchitectureForms;
 import dev.knas.space.Nb201Architecture;

@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.contract.FidelityKind;
 import dev.knas.scoring.proxy.ProxyRequest;
@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * Zero-cost proxies of one architecture, computed together on its canonical form; each proxy with the cache
  * key and options of its own value.
  */
-record ResolvedZeroCost(Nb201Architecture requested, ProxyRequest request, List<ResolvedProxy> proxies)
+public record ResolvedZeroCost(Nb201Architecture requested, ProxyRequest request, List<ResolvedProxy> proxies)
     implements Resolved {
 
   @Override

@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.contract.FidelityKind;
 import dev.knas.scoring.training.TrainingRequest;
@@ -8,7 +8,7 @@ import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.ShortTrainingOptions;
 
 /** A short training (of the canonical form), its effective options and the cache key of its result. */
-record ResolvedTraining(Nb201Architecture requested, TrainingRequest request, EvaluationOptions effectiveOptions,
+public record ResolvedTraining(Nb201Architecture requested, TrainingRequest request, EvaluationOptions effectiveOptions,
     ShortTrainingOptions effectiveTraining, CacheKey cacheKey) implements Resolved {
 
   @Override

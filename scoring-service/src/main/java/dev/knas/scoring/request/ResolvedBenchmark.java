@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.contract.FidelityKind;
 import dev.knas.scoring.benchmark.BenchmarkTable;
@@ -7,7 +7,7 @@ import dev.knas.v1.CacheKey;
 import java.nio.file.Path;
 
 /** A benchmark lookup: the table row of the requested architecture itself, and the metric answered. */
-record ResolvedBenchmark(Nb201Architecture requested, String dataset, BenchmarkTable.Row row, String metric,
+public record ResolvedBenchmark(Nb201Architecture requested, String dataset, BenchmarkTable.Row row, String metric,
     double value, long parameterCount, Path table) implements Resolved {
 
   @Override

@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import ai.djl.Device;
 import dev.knas.scoring.data.Dataset;
@@ -32,6 +32,6 @@ record ResolvedOptions(Dataset dataset, Precision precision, Device device, Eval
 
   /** A data set the service cannot read: the client is told so, the log names the file and the damage. */
   static RequestException unavailable(DatasetException e) {
-    return new RequestException(StatusMapping.datasetUnavailable("request resolution", e));
+    return new RequestException(RequestException.datasetUnavailable("request resolution", e));
   }
 }

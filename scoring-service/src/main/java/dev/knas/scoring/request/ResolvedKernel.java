@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.contract.FidelityKind;
 import dev.knas.scoring.kernel.KernelRequest;
@@ -11,7 +11,7 @@ import dev.knas.v1.GradientKernelOptions;
  * A kernel computation (on the canonical form of the {@code requested} cell), the effective options it runs
  * with, and the cache key of its value.
  */
-record ResolvedKernel(Nb201Architecture requested, KernelRequest request, EvaluationOptions effectiveOptions,
+public record ResolvedKernel(Nb201Architecture requested, KernelRequest request, EvaluationOptions effectiveOptions,
     GradientKernelOptions effectiveKernelOptions, CacheKey cacheKey) implements Resolved {
 
   @Override

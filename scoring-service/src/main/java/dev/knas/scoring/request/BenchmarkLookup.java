@@ -1,4 +1,4 @@
-package dev.knas.scoring.server;
+package dev.knas.scoring.request;
 
 import dev.knas.scoring.benchmark.BenchmarkDataset;
 import dev.knas.scoring.benchmark.BenchmarkTable;
