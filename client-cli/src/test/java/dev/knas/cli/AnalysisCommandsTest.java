@@ -9,8 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.util.JsonFormat;
 import dev.knas.ensemble.ProxyExpression;
 import dev.knas.ensemble.RankVote;
-import dev.knas.scoring.SharedDataService;
-import dev.knas.scoring.server.ScoringServer;
+import dev.knas.scoring.testing.InProcessService;
 import dev.knas.v1.ScoreArchitecturesResult;
 import io.grpc.health.v1.HealthCheckResponse;
 import java.awt.image.BufferedImage;
@@ -31,7 +30,7 @@ import javax.imageio.ImageIO;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.math3.stat.correlation.KendallsCorrelation;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,23 +43,18 @@ import org.junit.jupiter.api.io.TempDir;
 class AnalysisCommandsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static ScoringServer server;
   private static String target;
 
   @TempDir
   static Path temp;
 
+  @AutoClose
+  static InProcessService service;
+
   @BeforeAll
   static void start() throws Exception {
-    server = SharedDataService.start(temp.resolve("scores"));
-    target = "127.0.0.1:" + server.port();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
+    service = InProcessService.builder(temp.resolve("scores")).sharedDataAndTable().queueCapacity(16).start();
+    target = service.target();
   }
 
   private static CliRun knas(String... args) {

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
-import dev.knas.scoring.benchmark.BenchmarkTable;
-import dev.knas.scoring.data.DatasetCatalog;
-import dev.knas.scoring.server.ScoringServer;
+import dev.knas.scoring.testing.InProcessService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knas.v1.CacheEntry;
@@ -21,14 +19,12 @@ import dev.knas.v1.ScoreArchitecturesResult;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ShortTrainResult;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,11 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** bin/knas's commands against the real service over loopback (synthetic data, so no files are needed). */
 class KnasCommandTest {
 
-  private static ScoringServer server;
   private static String target;
 
   @TempDir
   static Path store;
+
+  @AutoClose
+  static InProcessService service;
 
   /** A two-row benchmark table in the documented layout (the full table is tested with the service). */
   private static final List<String> TABLE = List.of(
@@ -55,15 +53,8 @@ class KnasCommandTest {
   static void start() throws Exception {
     Path table = store.resolve("table.csv");
     Files.write(table, TABLE);
-    server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
-        new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.empty()), "synthetic", 4,
-        store.resolve("scores"), Optional.of(BenchmarkTable.load(table)), 1));
-    target = "127.0.0.1:" + server.port();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
+    service = InProcessService.builder(store.resolve("scores")).queueCapacity(4).benchmarkTable(table).start();
+    target = service.target();
   }
 
   private static CliRun knas(String... args) {

@@ -7,17 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knas.scoring.TestData;
-import dev.knas.scoring.benchmark.BenchmarkTable;
-import dev.knas.scoring.data.DatasetCatalog;
-import dev.knas.scoring.server.ScoringServer;
+import dev.knas.scoring.testing.InProcessService;
 import dev.knas.strategy.random.RandomSearch;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -37,10 +33,10 @@ class FailedEvaluationsTest {
   @Test
   void architecturesThePartialTableLacksFailAndTheSearchGoesOn() throws Exception {
     IntPredicate kept = index -> index % 2 == 0;
-    try (ScoringServer server = serviceWithTable(kept)) {
+    try (InProcessService service = serviceWithTable(kept)) {
       Path out = temp.resolve("half");
       StrategyProgram.Exit exit = StrategyProgram.run("random", temp.resolve("logs"), "--target",
-          "127.0.0.1:" + server.port(), "--out", out.toString(), "--budget", "12", "--seed", "0");
+          service.target(), "--out", out.toString(), "--budget", "12", "--seed", "0");
       assertEquals(0, exit.code(), exit.err());
       List<Integer> drawn = randomDraws(0, 12);
       List<JsonNode> journal = journal(out);
@@ -65,10 +61,10 @@ class FailedEvaluationsTest {
   void failuresInARowEndTheSearchWithExitCodeOne() throws Exception {
     // Only index 0 (the service check's probe) is in the table; seed 0 never draws it.
     assertFalse(randomDraws(0, 3).contains(0));
-    try (ScoringServer server = serviceWithTable(index -> index == 0)) {
+    try (InProcessService service = serviceWithTable(index -> index == 0)) {
       Path out = temp.resolve("empty");
       StrategyProgram.Exit exit = StrategyProgram.run("random", temp.resolve("logs"), "--target",
-          "127.0.0.1:" + server.port(), "--out", out.toString(), "--budget", "12", "--seed", "0",
+          service.target(), "--out", out.toString(), "--budget", "12", "--seed", "0",
           "--max-failures", "3");
       assertEquals(1, exit.code(), exit.err());
       assertTrue(exit.err().contains("3 evaluations in a row failed (--max-failures 3)"), exit.err());
@@ -78,16 +74,14 @@ class FailedEvaluationsTest {
   }
 
   /** The real service with NAS-Bench-201's table cut down to the indices {@code kept} accepts. */
-  private ScoringServer serviceWithTable(IntPredicate kept) throws IOException {
-    Path data = TestData.root();
-    List<String> lines = Files.readAllLines(data.resolve("nb201/nb201_accuracy.csv"));
+  private InProcessService serviceWithTable(IntPredicate kept) throws IOException {
+    List<String> lines = Files.readAllLines(TestData.nb201Table());
     List<String> partial = new ArrayList<>(List.of(lines.get(0)));
     lines.stream().skip(1).filter(l -> kept.test(Integer.parseInt(l.substring(0, l.indexOf(','))))).forEach(
         partial::add);
     Path table = Files.write(Files.createTempFile(temp, "nb201-partial", ".csv"), partial);
-    return ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
-        new DatasetCatalog(Optional.of(data), Optional.empty(), Optional.empty()), "cifar10", 16,
-        Files.createTempDirectory(temp, "scores"), Optional.of(BenchmarkTable.load(table)), 1));
+    return InProcessService.builder(Files.createTempDirectory(temp, "scores")).sharedData().benchmarkTable(table)
+        .queueCapacity(16).start();
   }
 
   /** The indices random search draws first with {@code seed}. */

@@ -3,6 +3,7 @@ package dev.knas.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knas.scoring.testing.ServiceProcess;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,7 @@ class NativeAllocatorProgramTest {
 
   @Test
   void anUnknownChoiceIsRefusedByName() throws Exception {
-    ScoringServiceProgram.Exit exit = ScoringServiceProgram.run(Map.of("KNAS_MALLOC", "jemalloc"),
-        temp.resolve("logs"), "--help");
+    ServiceProcess.Exit exit = ServiceProcess.fromLauncher(temp).env("KNAS_MALLOC", "jemalloc").runCommand("--help");
     assertEquals(2, exit.code(), exit.output());
     assertTrue(exit.output().contains("KNAS_MALLOC must be auto (the default), tcmalloc or system, not 'jemalloc'"),
         exit.output());
@@ -39,9 +39,7 @@ class NativeAllocatorProgramTest {
 
   /** Starts the service with {@code environment} and reads the allocator its start-up line names. */
   private String allocatorOfAServiceWith(Map<String, String> environment) throws Exception {
-    try (ScoringServiceProgram service = ScoringServiceProgram.start(environment, temp.resolve("logs"),
-        temp.resolve("store"))) {
-      service.awaitServing();
+    try (ServiceProcess service = ServiceProcess.fromLauncher(temp).env(environment).start()) {
       String output = service.awaitOutput(" GPU(s), score store ");
       int engine = output.indexOf(" via DJL ");
       assertTrue(engine >= 0, output);

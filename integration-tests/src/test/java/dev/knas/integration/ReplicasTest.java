@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knas.routing.RoutedBatch;
+import dev.knas.scoring.testing.ServiceProcess;
+import dev.knas.scoring.testing.ServiceReplicas;
 import dev.knas.space.CanonicalForm;
 import dev.knas.space.Nb201Architecture;
-import dev.knas.transport.ClientTransport;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.GradientKernelOptions;
@@ -19,7 +20,6 @@ import dev.knas.v1.ScoreArchitecturesResult;
 import dev.knas.v1.ScoreCacheServiceGrpc;
 import dev.knas.v1.ScoringServiceGrpc;
 import dev.knas.v1.ScoringServiceGrpc.ScoringServiceBlockingStub;
-import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,29 +58,12 @@ class ReplicasTest {
   @TempDir
   Path dir;
 
-  private final List<ScoringServiceProgram> replicas = new ArrayList<>();
-  private final List<ManagedChannel> direct = new ArrayList<>();
-  private ManagedChannel routed;
+  @AutoClose
+  ServiceReplicas replicas;
 
   @BeforeEach
   void startThreeReplicas() throws Exception {
-    for (int i = 0; i < 3; i++) {
-      replicas.add(ScoringServiceProgram.start(dir.resolve("logs"), dir.resolve("store-" + i)));
-    }
-    List<String> addresses = new ArrayList<>();
-    for (ScoringServiceProgram replica : replicas) {
-      direct.add(replica.awaitServing());
-      addresses.add("127.0.0.1:" + replica.port());
-    }
-    routed = ClientTransport.PLAINTEXT.channelBuilder(String.join(",", addresses)).build();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    routed.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    for (ScoringServiceProgram replica : replicas) {
-      replica.close();
-    }
+    replicas = ServiceReplicas.start(ServiceProcess.fromLauncher(dir), 3);
   }
 
   @Test
@@ -168,7 +151,7 @@ class ReplicasTest {
         .setOptions(MGM.getOptions()).setGradientKernel(MGM.getGradientKernel()).build();
     ScoreArchitectureResponse[] responses = new ScoreArchitectureResponse[architectures.size()];
     CompletableFuture<Void> done = new CompletableFuture<>();
-    new RoutedBatch(ScoringServiceGrpc.newStub(routed).withDeadlineAfter(5, TimeUnit.MINUTES))
+    new RoutedBatch(ScoringServiceGrpc.newStub(replicas.routedChannel()).withDeadlineAfter(5, TimeUnit.MINUTES))
         .scoreArchitectures(request, new StreamObserver<>() {
           @Override
           public void onNext(ScoreArchitecturesResult result) {
@@ -193,7 +176,7 @@ class ReplicasTest {
   /** Scores each architecture in its own call, four at a time; {@code beforeEach} runs before each is sent. */
   private List<ScoreArchitectureResponse> oneByOne(List<Architecture> architectures, Runnable beforeEach)
       throws Exception {
-    ScoringServiceBlockingStub stub = ScoringServiceGrpc.newBlockingStub(routed);
+    ScoringServiceBlockingStub stub = ScoringServiceGrpc.newBlockingStub(replicas.routedChannel());
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<ScoreArchitectureResponse>> calls = new ArrayList<>();
@@ -218,7 +201,7 @@ class ReplicasTest {
   private List<Integer> holders(String key) {
     List<Integer> holders = new ArrayList<>();
     for (int i = 0; i < replicas.size(); i++) {
-      if (direct.get(i) != null && ScoreCacheServiceGrpc.newBlockingStub(direct.get(i))
+      if (replicas.replica(i).isAlive() && ScoreCacheServiceGrpc.newBlockingStub(replicas.replica(i).channel())
           .withDeadlineAfter(30, TimeUnit.SECONDS)
           .lookupScore(LookupScoreRequest.newBuilder().setKey(key).build()).getFound()) {
         holders.add(i);
@@ -229,9 +212,7 @@ class ReplicasTest {
 
   private void killReplica(int index) {
     try {
-      direct.get(index).shutdownNow();
-      direct.set(index, null);
-      replicas.get(index).kill();
+      replicas.replica(index).kill();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

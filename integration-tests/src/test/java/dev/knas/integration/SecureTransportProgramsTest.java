@@ -2,12 +2,11 @@ package dev.knas.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.knas.scoring.TestCertificates;
-import dev.knas.scoring.TestData;
+import dev.knas.scoring.testing.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,38 +31,26 @@ class SecureTransportProgramsTest {
   @TempDir
   static Path temp;
 
-  private static Process service;
+  @AutoClose
+  static ServiceProcess service;
+
   private static TestCertificates certificates;
   private static Path token;
   private static String target;
 
   @BeforeAll
   static void start() throws Exception {
-    Path data = TestData.root();
     certificates = TestCertificates.create(temp.resolve("tls"));
     token = Files.writeString(temp.resolve("token"), "integration-token-42\n");
-    Path portFile = temp.resolve("service.port");
-    Path log = temp.resolve("service.log");
-    service = new ProcessBuilder("bin/scoring-service", "--port", "0", "--port-file", portFile.toString(),
-        "--store-dir", temp.resolve("scores").toString(), "--data-dir", data.toString(), "--tls-cert",
-        certificates.serverCertificate().toString(), "--tls-key", certificates.serverKey().toString(),
-        "--auth-token-file", token.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (!Files.exists(portFile)) {
-      if (!service.isAlive() || System.nanoTime() > deadline) {
-        fail("bin/scoring-service did not start: " + Files.readString(log));
-      }
-      Thread.sleep(100);
-    }
-    target = "127.0.0.1:" + Files.readString(portFile).strip();
+    service = ServiceProcess.fromLauncher(temp).store(temp.resolve("scores")).sharedData()
+        .tls(certificates.serverCertificate(), certificates.serverKey()).authTokenFile(token).start();
+    target = service.target();
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stopsOnSigterm() throws Exception {
     if (service != null) {
-      service.destroy();
-      assertTrue(service.waitFor(60, TimeUnit.SECONDS), "the service did not stop on SIGTERM");
+      service.terminate();
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knas.scoring.cache.SmallDisk;
 import dev.knas.scoring.cache.StoreFiles;
+import dev.knas.scoring.testing.ServiceProcess;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.CacheEntry;
 import dev.knas.v1.CacheStats;
@@ -54,7 +55,7 @@ class StoreFaultsTest {
     StoreFiles.garble(table, Files.size(table) / 4, 64);
     String tableName = table.getFileName().toString();
 
-    ScoringServiceProgram.Exit refused = startAndAwaitExit(store);
+    ServiceProcess.Exit refused = startAndAwaitExit(store);
     assertEquals(1, refused.code(), refused.output());
     assertTrue(refused.output().contains(tableName + ": ") && refused.output().contains("of 60 entries unreadable")
         && refused.output().contains("block checksum mismatch") && refused.output().contains("--salvage"),
@@ -62,24 +63,23 @@ class StoreFaultsTest {
     long readable = readableIn(refused.output());
     assertTrue(readable >= 60 && readable < 120, refused.output());
 
-    ScoringServiceProgram.Exit verified = ScoringServiceProgram.run(logs(), "verify-store", store.toString());
+    ServiceProcess.Exit verified = command("verify-store", store.toString());
     assertEquals(1, verified.code(), verified.output());
     assertTrue(verified.output().contains(tableName) && verified.output().contains("entries readable: " + readable),
         verified.output());
 
     Path copy = temp.resolve("copy");
     StoreFiles.copyCrashImage(store, copy);
-    ScoringServiceProgram.Exit repaired = ScoringServiceProgram.run(logs(), "verify-store", "--repair",
-        copy.toString());
+    ServiceProcess.Exit repaired = command("verify-store", "--repair", copy.toString());
     assertEquals(0, repaired.code(), repaired.output());
     assertTrue(repaired.output().contains("clean, " + readable + " entries checked"), repaired.output());
-    assertEquals(0, ScoringServiceProgram.run(logs(), "verify-store", copy.toString()).code());
+    assertEquals(0, command("verify-store", copy.toString()).code());
     Path aside = siblingStartingWith(copy, "copy.damaged-");
     assertTrue(Files.exists(aside.resolve(tableName)) && Files.exists(aside.resolve("damaged-entries.jsonl")),
         "the damaged store is kept aside whole");
 
-    try (ScoringServiceProgram salvaged = ScoringServiceProgram.start(logs(), store, "--salvage")) {
-      ManagedChannel channel = salvaged.awaitServing();
+    try (ServiceProcess salvaged = serviceOn(store).args("--salvage").start()) {
+      ManagedChannel channel = salvaged.channel();
       assertTrue(salvaged.output().contains(tableName) && salvaged.output().contains("Rebuilt the score store"),
           salvaged.output());
       ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
@@ -101,12 +101,12 @@ class StoreFaultsTest {
   void aDamagedWriteAheadLogAfterKillMinus9RefusesStartNamingIt() throws Exception {
     Path store = temp.resolve("store");
     int acknowledged = 6;
-    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
-      ScoringServiceGrpc.ScoringServiceBlockingStub scoring = scoring(service.awaitServing());
+    try (ServiceProcess service = serviceOn(store).start()) {
+      ScoringServiceGrpc.ScoringServiceBlockingStub scoring = scoring(service.channel());
       for (int i = 1; i <= acknowledged; i++) {
         assertFalse(scoring.scoreArchitecture(params(i)).getCache().getHit());
       }
-      ScoringServiceProgram.Exit busy = ScoringServiceProgram.run(logs(), "verify-store", store.toString());
+      ServiceProcess.Exit busy = command("verify-store", store.toString());
       assertEquals(2, busy.code(), busy.output());
       assertTrue(busy.output().contains("is in use by another process"), busy.output());
       service.kill();
@@ -121,15 +121,15 @@ class StoreFaultsTest {
     StoreFiles.cut(cut.resolve(logName), 20);
 
     for (Path damaged : List.of(garbled, cut)) {
-      ScoringServiceProgram.Exit refused = startAndAwaitExit(damaged);
+      ServiceProcess.Exit refused = startAndAwaitExit(damaged);
       assertEquals(1, refused.code(), refused.output());
       assertTrue(refused.output().contains(logName + ": ") && refused.output().contains("bytes unreadable"),
           refused.output());
       assertTrue(readableIn(refused.output()) < acknowledged, refused.output());
     }
 
-    try (ScoringServiceProgram intact = ScoringServiceProgram.start(logs(), store)) {
-      ManagedChannel channel = intact.awaitServing();
+    try (ServiceProcess intact = serviceOn(store).start()) {
+      ManagedChannel channel = intact.channel();
       assertEquals(acknowledged, ScoreCacheServiceGrpc.newBlockingStub(channel)
           .getCacheStats(GetCacheStatsRequest.getDefaultInstance()).getEntries(), "kill -9 itself loses nothing");
       for (int i = 1; i <= acknowledged; i++) {
@@ -155,12 +155,11 @@ class StoreFaultsTest {
       assertTrue(report.contains("CURRENT: the store does not open") && report.contains("entries readable: 3 sound"),
           report);
     }
-    ScoringServiceProgram.Exit repaired = ScoringServiceProgram.run(logs(), "verify-store", "--repair",
-        store.toString());
+    ServiceProcess.Exit repaired = command("verify-store", "--repair", store.toString());
     assertEquals(0, repaired.code(), repaired.output());
     assertTrue(repaired.output().contains("clean, 3 entries checked"), repaired.output());
-    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
-      ManagedChannel channel = service.awaitServing();
+    try (ServiceProcess service = serviceOn(store).start()) {
+      ManagedChannel channel = service.channel();
       for (int i = 1; i <= 3; i++) {
         assertTrue(scoring(channel).scoreArchitecture(params(i)).getCache().getHit());
       }
@@ -170,8 +169,8 @@ class StoreFaultsTest {
   @Test
   void aWriteAheadLogZeroFilledDeletedOrEmptiedAfterKillMinus9IsRefusedCountingTheLoss() throws Exception {
     Path store = temp.resolve("store");
-    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
-      ScoringServiceGrpc.ScoringServiceBlockingStub scoring = scoring(service.awaitServing());
+    try (ServiceProcess service = serviceOn(store).start()) {
+      ScoringServiceGrpc.ScoringServiceBlockingStub scoring = scoring(service.channel());
       for (int i = 1; i <= 5; i++) {
         assertFalse(scoring.scoreArchitecture(params(i)).getCache().getHit());
       }
@@ -191,8 +190,8 @@ class StoreFaultsTest {
   void aWriteAheadLogEmptiedAfterKillMinus9CountsOnlyTheEntriesItHeld() throws Exception {
     Path store = temp.resolve("store");
     int next = storeAndRestart(store, 20);
-    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
-      storeNew(service.awaitServing(), next, 10);
+    try (ServiceProcess service = serviceOn(store).start()) {
+      storeNew(service.channel(), next, 10);
       service.kill();
     }
     List<Path> logs = StoreFiles.files(store, ".log");
@@ -206,8 +205,8 @@ class StoreFaultsTest {
   void aTableDamagedUnderTheRunningServiceTurnsItNotServingAndAnswersDataLoss() throws Exception {
     Path store = temp.resolve("store");
     storeAndRestart(store, 3);
-    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
-      ManagedChannel channel = service.awaitServing();
+    try (ServiceProcess service = serviceOn(store).start()) {
+      ManagedChannel channel = service.channel();
       assertTrue(scoring(channel).scoreArchitecture(params(1)).getCache().getHit());
       Path table = StoreFiles.files(store, ".sst").get(0);
       StoreFiles.garble(table, 0, 64);
@@ -232,8 +231,8 @@ class StoreFaultsTest {
   @Test
   void aFullDiskTurnsNotServingAndRefusesEarlyUntilSpaceIsFreed() throws Exception {
     try (SmallDisk disk = SmallDisk.mount(temp.resolve("disk"), 16);
-        ScoringServiceProgram service = ScoringServiceProgram.start(logs(), disk.path().resolve("store"))) {
-      ManagedChannel channel = service.awaitServing();
+        ServiceProcess service = serviceOn(disk.path().resolve("store")).start()) {
+      ManagedChannel channel = service.channel();
       ScoringServiceGrpc.ScoringServiceBlockingStub scoring = scoring(channel);
       ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
       assertEquals(ServingStatus.SERVING, health(channel));
@@ -283,8 +282,8 @@ class StoreFaultsTest {
         .setService(ScoringServiceGrpc.SERVICE_NAME).build()).getStatus();
   }
 
-  private ScoringServiceProgram.Exit startAndAwaitExit(Path store) throws Exception {
-    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
+  private ServiceProcess.Exit startAndAwaitExit(Path store) throws Exception {
+    try (ServiceProcess service = serviceOn(store).launch()) {
       return service.awaitExit();
     }
   }
@@ -295,13 +294,12 @@ class StoreFaultsTest {
    */
   private int storeAndRestart(Path store, int n) throws Exception {
     int next;
-    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
-      next = storeNew(service.awaitServing(), 1, n);
+    try (ServiceProcess service = serviceOn(store).start()) {
+      next = storeNew(service.channel(), 1, n);
       service.terminate();
-    }
-    try (ScoringServiceProgram service = ScoringServiceProgram.start(logs(), store)) {
-      service.awaitServing();
-      service.terminate();
+      try (ServiceProcess restarted = service.restart()) {
+        restarted.terminate();
+      }
     }
     assertFalse(StoreFiles.files(store, ".sst").isEmpty());
     return next;
@@ -329,13 +327,13 @@ class StoreFaultsTest {
   private String refusedThreeTimesUnchanged(Path store) throws Exception {
     Map<String, String> before = StoreFiles.snapshot(store);
     for (int start = 1; start <= 3; start++) {
-      ScoringServiceProgram.Exit refused = startAndAwaitExit(store);
+      ServiceProcess.Exit refused = startAndAwaitExit(store);
       assertEquals(1, refused.code(), refused.output());
       assertTrue(refused.output().contains("is damaged:") && refused.output().contains("--salvage"),
           refused.output());
       assertEquals(before, StoreFiles.snapshot(store), "start " + start + " changed the store");
     }
-    ScoringServiceProgram.Exit verified = ScoringServiceProgram.run(logs(), "verify-store", store.toString());
+    ServiceProcess.Exit verified = command("verify-store", store.toString());
     assertEquals(1, verified.code(), verified.output());
     assertEquals(before, StoreFiles.snapshot(store), "verify-store changed the store");
     return verified.output();
@@ -352,6 +350,16 @@ class StoreFaultsTest {
     try (Stream<Path> siblings = Files.list(dir.getParent())) {
       return siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
     }
+  }
+
+  /** {@code bin/scoring-service} on {@code store}. */
+  private ServiceProcess.Builder serviceOn(Path store) {
+    return ServiceProcess.fromLauncher(logs()).store(store);
+  }
+
+  /** {@code bin/scoring-service args}, a subcommand, run to its end. */
+  private ServiceProcess.Exit command(String... args) throws Exception {
+    return ServiceProcess.fromLauncher(logs()).runCommand(args);
   }
 
   private Path logs() {

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.knas.scoring.SharedDataService;
-import dev.knas.scoring.server.ScoringServer;
+import dev.knas.scoring.testing.InProcessService;
+import dev.knas.scoring.testing.ServiceProcess;
 import dev.knas.v1.CacheStats;
 import dev.knas.v1.GetCacheStatsRequest;
 import dev.knas.v1.ScoreCacheServiceGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,28 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
 class StrategyProgramsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static ScoringServer server;
-  private static ManagedChannel channel;
   private static String target;
 
   @TempDir
   static Path temp;
 
+  @AutoClose
+  static InProcessService service;
+
   @BeforeAll
   static void start() throws Exception {
-    server = SharedDataService.start(temp.resolve("scores"));
-    target = "127.0.0.1:" + server.port();
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (server != null) {
-      server.close();
-    }
+    service = InProcessService.builder(temp.resolve("scores")).sharedDataAndTable().queueCapacity(16).start();
+    target = service.target();
   }
 
   @Test
@@ -200,12 +188,11 @@ class StrategyProgramsTest {
   @Test
   void aServiceThatStaysBusyIsRetriedByTheServiceConfigAloneThenEndsTheSearch() throws Exception {
     // No room in the engine queue: every computation is RESOURCE_EXHAUSTED, a transient status.
-    try (ScoringServiceProgram busy = ScoringServiceProgram.start(temp.resolve("logs"), temp.resolve("busy-scores"),
-        "--queue-capacity", "0", "--access-log")) {
-      busy.awaitServing();
+    try (ServiceProcess busy = ServiceProcess.fromLauncher(temp.resolve("logs")).store(temp.resolve("busy-scores"))
+        .args("--queue-capacity", "0", "--access-log").start()) {
       Path out = temp.resolve("busy");
       StrategyProgram.Exit exit = StrategyProgram.run("knas", temp.resolve("logs"), "--target",
-          "127.0.0.1:" + busy.port(), "--dataset", "synthetic", "--fidelity", "short-training", "--candidates", "3",
+          busy.target(), "--dataset", "synthetic", "--fidelity", "short-training", "--candidates", "3",
           "--top-k", "1", "--out", out.toString());
       assertEquals(1, exit.code(), exit.err());
       assertTrue(exit.err().contains("RESOURCE_EXHAUSTED"), exit.err());
@@ -237,7 +224,7 @@ class StrategyProgramsTest {
   }
 
   private static long kernelRequests() {
-    CacheStats stats = ScoreCacheServiceGrpc.newBlockingStub(channel)
+    CacheStats stats = ScoreCacheServiceGrpc.newBlockingStub(service.channel())
         .getCacheStats(GetCacheStatsRequest.getDefaultInstance());
     return stats.getHits() + stats.getMisses() + stats.getCoalesced();
   }

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.knas.scoring.SharedDataService;
-import dev.knas.scoring.server.ScoringServer;
+import dev.knas.scoring.testing.InProcessService;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.space.Operation;
 import dev.knas.strategy.knas.KnasTopK;
@@ -22,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,23 +36,18 @@ class ZeroCostStrategiesTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] SMALL = {"--samples", "8", "--batch-size", "8"};
-  private static ScoringServer server;
   private static String target;
 
   @TempDir
   static Path temp;
 
+  @AutoClose
+  static InProcessService service;
+
   @BeforeAll
   static void start() throws Exception {
-    server = SharedDataService.start(temp.resolve("scores"));
-    target = "127.0.0.1:" + server.port();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
+    service = InProcessService.builder(temp.resolve("scores")).sharedDataAndTable().queueCapacity(16).start();
+    target = service.target();
   }
 
   @Test

@@ -19,6 +19,11 @@ public final class TestData {
     return require("cifar10-subset");
   }
 
+  /** NAS-Bench-201's table under {@code KNAS_DATA_DIR}, for the benchmark fidelity. */
+  public static Path nb201Table() {
+    return require("nb201/nb201_accuracy.csv");
+  }
+
   /** The data directory itself (holding cifar10-subset/ and nb201/). */
   public static Path root() {
     String dir = System.getenv("KNAS_DATA_DIR");

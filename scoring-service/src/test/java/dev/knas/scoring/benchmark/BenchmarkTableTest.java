@@ -25,7 +25,7 @@ class BenchmarkTableTest {
 
   @Test
   void readsTheSharedTableWhole() {
-    BenchmarkTable table = BenchmarkTable.load(TestData.root().resolve("nb201/nb201_accuracy.csv"));
+    BenchmarkTable table = BenchmarkTable.load(TestData.nb201Table());
     assertEquals(Nb201Architecture.COUNT, table.size());
     assertEquals(Set.of("cifar10", "cifar100", "imagenet16-120"), table.datasets());
     BenchmarkTable.Row one = table.row(1).orElseThrow();

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knas.scoring.TestData;
-import dev.knas.scoring.benchmark.BenchmarkTable;
-import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.scoring.testing.InProcessService;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.BenchmarkRecord;
@@ -18,18 +17,14 @@ import dev.knas.v1.ScoreArchitectureRequest;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ScoreCacheServiceGrpc;
 import dev.knas.v1.ScoringServiceGrpc;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,26 +32,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** The benchmark fidelity through the real server, with NAS-Bench-201's table from ../shared/data/nb201. */
 class BenchmarkFidelityEndToEndTest {
 
-  private static LoopbackService service;
   private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
 
   @TempDir
   static Path store;
 
+  @AutoClose
+  static InProcessService service;
+
   @BeforeAll
   static void start() throws Exception {
-    Path table = TestData.root().resolve("nb201/nb201_accuracy.csv");
-    service = LoopbackService.start(new ScoringServer.Config(LoopbackService.anyPort(),
-        new DatasetCatalog(Optional.of(TestData.root()), Optional.empty(), Optional.empty()), "cifar10", 8, store,
-        Optional.of(BenchmarkTable.load(table)), 1));
+    service = InProcessService.builder(store).sharedData().benchmarkTable(TestData.nb201Table()).start();
     scoring = ScoringServiceGrpc.newBlockingStub(service.channel()).withDeadlineAfter(1, TimeUnit.MINUTES);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (service != null) {
-      service.close();
-    }
   }
 
   /** Rows of the shared table, copied from the file: index, test accuracies, validation, seconds, params. */
@@ -130,24 +117,17 @@ class BenchmarkFidelityEndToEndTest {
   @Test
   void anArchitectureMissingFromAPartialTableIsNotFound(@TempDir Path temp) throws Exception {
     Path partial = temp.resolve("partial.csv");
-    List<String> lines = Files.readAllLines(TestData.root().resolve("nb201/nb201_accuracy.csv")).subList(0, 3);
+    List<String> lines = Files.readAllLines(TestData.nb201Table()).subList(0, 3);
     Files.write(partial, lines);
-    try (ScoringServer small = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
-        new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.empty()), "synthetic", 8,
-        temp.resolve("store"), Optional.of(BenchmarkTable.load(partial)), 1))) {
-      ManagedChannel local = NettyChannelBuilder.forAddress("127.0.0.1", small.port()).usePlaintext().build();
-      try {
-        ScoringServiceGrpc.ScoringServiceBlockingStub stub = ScoringServiceGrpc.newBlockingStub(local);
-        assertEquals(90.39, stub.scoreArchitecture(request(Architecture.newBuilder().setNb201Index(1), ""))
-            .getValue());
-        StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
-            () -> stub.scoreArchitecture(request(Architecture.newBuilder().setNb201Index(2), "")));
-        assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
-        assertTrue(missing.getStatus().getDescription()
-            .contains("index 2 is not in this service's benchmark table partial.csv"), missing.getMessage());
-      } finally {
-        local.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
+    try (InProcessService small = InProcessService.builder(temp.resolve("store")).benchmarkTable(partial).start()) {
+      ScoringServiceGrpc.ScoringServiceBlockingStub stub = ScoringServiceGrpc.newBlockingStub(small.channel());
+      assertEquals(90.39, stub.scoreArchitecture(request(Architecture.newBuilder().setNb201Index(1), ""))
+          .getValue());
+      StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
+          () -> stub.scoreArchitecture(request(Architecture.newBuilder().setNb201Index(2), "")));
+      assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
+      assertTrue(missing.getStatus().getDescription()
+          .contains("index 2 is not in this service's benchmark table partial.csv"), missing.getMessage());
     }
   }
 

@@ -11,6 +11,7 @@ import dev.knas.scoring.device.DeviceSelection;
 import dev.knas.scoring.request.RequestException;
 import dev.knas.scoring.request.RequestResolver;
 import dev.knas.scoring.request.StatusText;
+import dev.knas.scoring.testing.InProcessService;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.GradientKernelOptions;
@@ -43,7 +44,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,24 +58,19 @@ class HostileRequestsTest {
   private static final int TWO_TO_31 = Integer.MIN_VALUE;
   private static final int TWO_TO_32_MINUS_1 = -1;
 
-  private static LoopbackService service;
   private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
 
   @TempDir
   static Path store;
 
+  @AutoClose
+  static InProcessService service;
+
   @BeforeAll
   static void start() throws Exception {
-    service = LoopbackService.onSharedCifar10(store);
+    service = InProcessService.builder(store).sharedData().start();
     ManagedChannel channel = service.channel();
     scoring = ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (service != null) {
-      service.close();
-    }
   }
 
   @Test

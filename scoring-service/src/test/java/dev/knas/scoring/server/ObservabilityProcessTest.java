@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.knas.scoring.server.ServiceProcesses.Service;
+import dev.knas.scoring.testing.ServiceProcess;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.GradientKernelOptions;
 import dev.knas.v1.ScoreArchitectureRequest;
@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -56,12 +55,12 @@ class ObservabilityProcessTest {
       exchange.close();
     });
     receiver.start();
-    try (ServiceProcesses services = new ServiceProcesses(temp)) {
-      Service service = services.start(temp.resolve("store"), "otlp", Map.of(
-          "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.getAddress().getPort(),
-          "OTEL_SERVICE_NAME", "knas-scoring-under-test",
-          "OTEL_METRIC_EXPORT_INTERVAL", "500",
-          "OTEL_BSP_SCHEDULE_DELAY", "100"), "--access-log");
+    try (ServiceProcess service = ServiceProcess.fromClassPath(temp).name("otlp")
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.getAddress().getPort())
+        .env("OTEL_SERVICE_NAME", "knas-scoring-under-test")
+        .env("OTEL_METRIC_EXPORT_INTERVAL", "500")
+        .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+        .args("--access-log").start()) {
       score(service);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!(received(exports, "/v1/traces", "knas.v1.ScoringService/ScoreArchitecture")
@@ -86,9 +85,8 @@ class ObservabilityProcessTest {
 
   @Test
   void byDefaultTheLogSummarisesRequestsInsteadOfALinePerRequest() throws Exception {
-    try (ServiceProcesses services = new ServiceProcesses(temp)) {
-      Service service = services.start(temp.resolve("store"), "summary", Map.of(), "--request-summary-seconds",
-          "1");
+    try (ServiceProcess service = ServiceProcess.fromClassPath(temp).name("summary")
+        .args("--request-summary-seconds", "1").start()) {
       score(service);
       score(service);
       // The two calls may fall into one interval or two: together they are one miss and one hit, none failed.
@@ -108,7 +106,7 @@ class ObservabilityProcessTest {
       + " from the cache, (\\d+) failed\\), latency p50 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms$");
 
   /** The sum over the log's summary lines of one count: 1 requests, 2 cache hits, 3 failures. */
-  private static long summed(Service service, int count) throws IOException {
+  private static long summed(ServiceProcess service, int count) throws IOException {
     long sum = 0;
     for (String line : Files.readAllLines(service.log())) {
       Matcher m = SUMMARY.matcher(line);
@@ -126,9 +124,8 @@ class ObservabilityProcessTest {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    try (ServiceProcesses services = new ServiceProcesses(temp)) {
-      Service service = services.start(temp.resolve("store"), "prometheus", Map.of(), "--metrics-port",
-          Integer.toString(port));
+    try (ServiceProcess service = ServiceProcess.fromClassPath(temp).name("prometheus")
+        .args("--metrics-port", Integer.toString(port)).start()) {
       score(service);
       HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
@@ -140,9 +137,9 @@ class ObservabilityProcessTest {
     }
   }
 
-  private static void score(Service service) throws InterruptedException {
-    assertTrue(ServiceProcesses.call(service, c -> ScoringServiceGrpc.newBlockingStub(c)
-        .withDeadlineAfter(2, TimeUnit.MINUTES).scoreArchitecture(REQUEST)).getValue() > 0);
+  private static void score(ServiceProcess service) {
+    assertTrue(ScoringServiceGrpc.newBlockingStub(service.channel()).withDeadlineAfter(2, TimeUnit.MINUTES)
+        .scoreArchitecture(REQUEST).getValue() > 0);
   }
 
   private static boolean received(List<Export> exports, String path, String text) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knas.scoring.testing.InProcessService;
 import dev.knas.space.CanonicalForm;
 import dev.knas.space.Nb201Architecture;
 import dev.knas.v1.Architecture;
@@ -46,7 +47,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,24 +55,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real server on an ephemeral loopback port, the real Netty channel, CIFAR-10 from ../shared/data. */
 class ScoringServerEndToEndTest {
 
-  private static LoopbackService service;
   private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
 
   @TempDir
   static Path store;
 
+  @AutoClose
+  static InProcessService service;
+
   @BeforeAll
   static void start() throws Exception {
-    service = LoopbackService.onSharedCifar10(store);
+    service = InProcessService.builder(store).sharedData().start();
     ManagedChannel channel = service.channel();
     scoring = ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (service != null) {
-      service.close();
-    }
   }
 
   @Test
@@ -235,7 +231,7 @@ class ScoringServerEndToEndTest {
     assertEquals("|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|",
         equivalent.getArchitecture().getNb201String());
 
-    ManagedChannel other = NettyChannelBuilder.forAddress("127.0.0.1", service.server().port()).usePlaintext()
+    ManagedChannel other = NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext()
         .userAgent("another-client/9.9").build();
     try {
       ScoreArchitectureResponse otherClient = ScoringServiceGrpc.newBlockingStub(other)

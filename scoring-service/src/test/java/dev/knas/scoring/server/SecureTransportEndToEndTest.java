@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knas.scoring.TestCertificates;
-import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.server.security.ServerTls;
+import dev.knas.scoring.testing.InProcessService;
+import dev.knas.scoring.testing.ServiceProcess;
 import dev.knas.transport.BearerToken;
 import dev.knas.transport.CallFailure;
 import dev.knas.transport.ClientTransport;
@@ -60,7 +61,7 @@ class SecureTransportEndToEndTest {
   private static TestCertificates certificates;
   private static BearerToken token;
   private static BearerToken wrongToken;
-  private static final List<ScoringServer> servers = new ArrayList<>();
+  private static final List<InProcessService> services = new ArrayList<>();
   private static String tlsWithToken;
   private static String mutualTls;
   private static String plaintextWithToken;
@@ -73,28 +74,27 @@ class SecureTransportEndToEndTest {
     ServerTls tls = new ServerTls(PemFile.certificates(certificates.serverCertificate()),
         PemFile.privateKey(certificates.serverKey()), Optional.empty());
     tlsWithToken = start("tls-token", new ServerTransport(Optional.of(tls), Optional.of(token),
-        ConnectionPolicy.DEFAULT, true));
+        ConnectionPolicy.DEFAULT, true)).target();
     mutualTls = start("mutual-tls", new ServerTransport(Optional.of(new ServerTls(tls.certificateChain(),
         tls.privateKey(), Optional.of(PemFile.certificates(certificates.ca())))), Optional.empty(),
-        ConnectionPolicy.DEFAULT, true));
+        ConnectionPolicy.DEFAULT, true)).target();
     ConnectionPolicy small = new ConnectionPolicy(Duration.ofMinutes(1), Optional.of(Duration.ofHours(1)),
         Optional.of(Duration.ofMinutes(1)), 1024, 8192);
     plaintextWithToken = start("plaintext-token", new ServerTransport(Optional.empty(), Optional.of(token), small,
-        false));
+        false)).target();
   }
 
-  private static String start(String name, ServerTransport transport) throws Exception {
-    ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
-        new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.empty()), "synthetic", 4,
-        temp.resolve(name)).withTransport(transport));
-    servers.add(server);
-    return "127.0.0.1:" + server.port();
+  private static InProcessService start(String name, ServerTransport transport) throws Exception {
+    InProcessService service = InProcessService.builder(temp.resolve(name)).queueCapacity(4).transport(transport)
+        .start();
+    services.add(service);
+    return service;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (ScoringServer server : servers) {
-      server.close();
+    for (InProcessService service : services) {
+      service.close();
     }
   }
 
@@ -176,10 +176,9 @@ class SecureTransportEndToEndTest {
 
   @Test
   void theHealthPortAnswersPlaintextProbesOfATlsServerAndServesNothingElse() throws Exception {
-    start("health-port", new ServerTransport(Optional.of(new ServerTls(PemFile.certificates(
+    ScoringServer server = start("health-port", new ServerTransport(Optional.of(new ServerTls(PemFile.certificates(
         certificates.serverCertificate()), PemFile.privateKey(certificates.serverKey()), Optional.empty())),
-        Optional.of(token), ConnectionPolicy.DEFAULT, true));
-    ScoringServer server = servers.get(servers.size() - 1);
+        Optional.of(token), ConnectionPolicy.DEFAULT, true)).server();
     String probe = "127.0.0.1:" + server.serveHealthOn(new InetSocketAddress("127.0.0.1", 0));
     assertEquals(ServingStatus.SERVING, call(ClientTransport.PLAINTEXT.channelBuilder(probe), c -> health(c)));
     assertEquals(Status.Code.UNIMPLEMENTED,
@@ -284,17 +283,13 @@ class SecureTransportEndToEndTest {
         List.of("--tls-cert", cert, "--tls-key", cert), "scoring-service: Invalid value for option '--tls-key': "
             + cert + " holds no unencrypted PKCS#8 private key",
         List.of("--bind", "999.1.1.1"), "scoring-service: --bind: '999.1.1.1' is not an IPv4 address");
-    try (ServiceProcesses services = new ServiceProcesses(temp)) {
-      int run = 0;
-      for (Map.Entry<List<String>, String> refusal : refusals.entrySet()) {
-        Path log = temp.resolve("refused-" + ++run + ".log");
-        Process process = services.launch(temp.resolve("refused-store"), temp.resolve("refused.port"), log,
-            Map.of(), refusal.getKey().toArray(String[]::new));
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        String output = Files.readString(log);
-        assertEquals(2, process.exitValue(), output);
-        assertEquals(1, output.lines().count(), output);
-        assertTrue(output.startsWith(refusal.getValue()), output);
+    for (Map.Entry<List<String>, String> refusal : refusals.entrySet()) {
+      try (ServiceProcess refused = ServiceProcess.fromClassPath(temp).store(temp.resolve("refused-store"))
+          .name("refused").args(refusal.getKey().toArray(String[]::new)).launch()) {
+        ServiceProcess.Exit exit = refused.awaitExit();
+        assertEquals(2, exit.code(), exit.output());
+        assertEquals(1, exit.output().lines().count(), exit.output());
+        assertTrue(exit.output().startsWith(refusal.getValue()), exit.output());
       }
     }
   }
@@ -302,18 +297,15 @@ class SecureTransportEndToEndTest {
   @Test
   void anAddressThatCannotBeBoundExitsWith1AndOneLine() throws Exception {
     // 192.0.2.1 (TEST-NET-1, RFC 5737) is on no interface of this machine: binding it fails, and nothing is sent.
-    try (ServiceProcesses services = new ServiceProcesses(temp)) {
-      Path log = temp.resolve("unbindable.log");
-      Process process = services.launch(temp.resolve("unbindable-store"), temp.resolve("unbindable.port"), log,
-          Map.of(), "--bind", "192.0.2.1");
-      assertTrue(process.waitFor(120, TimeUnit.SECONDS));
-      List<String> lines = Files.readAllLines(log).stream().filter(line -> line.startsWith("scoring-service:"))
-          .toList();
-      assertEquals(1, process.exitValue(), Files.readString(log));
-      assertEquals(1, lines.size(), Files.readString(log));
+    try (ServiceProcess unbindable = ServiceProcess.fromClassPath(temp).store(temp.resolve("unbindable-store"))
+        .name("unbindable").args("--bind", "192.0.2.1").launch()) {
+      ServiceProcess.Exit exit = unbindable.awaitExit();
+      List<String> lines = exit.output().lines().filter(line -> line.startsWith("scoring-service:")).toList();
+      assertEquals(1, exit.code(), exit.output());
+      assertEquals(1, lines.size(), exit.output());
       assertTrue(lines.get(0).startsWith("scoring-service: cannot listen on the address --bind and --port name"),
           lines.get(0));
-      assertFalse(Files.readString(log).contains("\tat "), Files.readString(log));
+      assertFalse(exit.output().contains("\tat "), exit.output());
     }
   }
 

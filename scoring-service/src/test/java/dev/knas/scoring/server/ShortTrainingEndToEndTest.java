@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knas.scoring.testing.InProcessService;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.Augmentation;
 import dev.knas.v1.ComputeGradientKernelRequest;
@@ -34,7 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShortTrainingEndToEndTest {
 
-  private static LoopbackService service;
   private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
   private static ScoringServiceGrpc.ScoringServiceStub async;
   private static ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache;
@@ -53,20 +53,16 @@ class ShortTrainingEndToEndTest {
   @TempDir
   static Path store;
 
+  @AutoClose
+  static InProcessService service;
+
   @BeforeAll
   static void start() throws Exception {
-    service = LoopbackService.onSharedCifar10(store);
+    service = InProcessService.builder(store).sharedData().start();
     ManagedChannel channel = service.channel();
     scoring = ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.MINUTES);
     async = ScoringServiceGrpc.newStub(channel);
     cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (service != null) {
-      service.close();
-    }
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.knas.scoring.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.knas.scoring.data.DatasetCatalog;
+import dev.knas.scoring.testing.InProcessService;
 import dev.knas.telemetry.Telemetry;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;
@@ -25,12 +25,10 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -55,10 +53,8 @@ class TelemetryTest {
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
         .build();
     Telemetry telemetry = Telemetry.of(sdk);
-    try (ScoringServer server = ScoringServer.start(new ScoringServer.Config(new InetSocketAddress("127.0.0.1", 0),
-        new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.empty()), "synthetic", 4, store,
-        Optional.empty(), 1, telemetry))) {
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+    try (InProcessService service = InProcessService.builder(store).queueCapacity(4).telemetry(telemetry).start()) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.port()).usePlaintext()
           .intercept(telemetry.clientInterceptor()).build();
       try {
         ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.MINUTES)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.knas.scoring.testing.InProcessService;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.Fidelity;
@@ -30,7 +31,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,26 +44,21 @@ class ZeroCostEndToEndTest {
   /** Every edge `none`: the output depends on no weight. */
   private static final String EMPTY = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
 
-  private static LoopbackService service;
   private static ScoringServiceGrpc.ScoringServiceBlockingStub scoring;
   private static ScoreCacheServiceGrpc.ScoreCacheServiceBlockingStub cache;
 
   @TempDir
   static Path store;
 
+  @AutoClose
+  static InProcessService service;
+
   @BeforeAll
   static void start() throws Exception {
-    service = LoopbackService.onSharedCifar10(store);
+    service = InProcessService.builder(store).sharedData().start();
     ManagedChannel channel = service.channel();
     scoring = ScoringServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.MINUTES);
     cache = ScoreCacheServiceGrpc.newBlockingStub(channel);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (service != null) {
-      service.close();
-    }
   }
 
   private static ScoreArchitectureRequest request(Architecture architecture, List<String> proxies, int seed) {
