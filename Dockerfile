@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
-# One image for the scoring service and the strategy programs, with bin/ as entry points under /opt/knas (README,
-# "Running on Kubernetes"):
+# One image for the scoring service and the strategy programs, with bin/ as entry points under /opt/knas
+# (docs/operations/kubernetes.md):
 #   docker build -t knas:0.1.0 .                     # CPU: PyTorch's CPU library from Maven Central
-#   docker build --target gpu -t knas:0.1.0-gpu .    # CUDA: mvn -Pgpu plus libtorch 2.7.1+cu128 (README, "Devices")
+#   docker build --target gpu -t knas:0.1.0-gpu .    # CUDA: mvn -Pgpu plus libtorch 2.7.1+cu128 (docs/operations/devices.md)
 # CI has no Docker engine and does not build it; .ci/run checks what it copies (deploy/docker/stage-runtime).
 
 FROM maven:3.9-eclipse-temurin-17 AS source

@@ -1,4 +1,4 @@
-"""NAS-Bench-201's TinyNetwork (C = 16, N = 5) in plain PyTorch, as shared/spec/nb201-and-mgm.md (section 3)
+"""NAS-Bench-201's TinyNetwork (C = 16, N = 5) in plain PyTorch, as docs/spec/nb201-and-mgm.md (section 3)
 defines it, independently of the service: shared by the conformance references (scoring-service/src/test/python)
 and the benchmarks against PyTorch (scoring-bench/src/main/python).
 """

@@ -1,4 +1,4 @@
-// Validates deploy/kubernetes (README, "Running on Kubernetes"): renders each overlay with the subset of kustomize
+// Validates deploy/kubernetes (docs/operations/kubernetes.md): renders each overlay with the subset of kustomize
 // the overlays use, validates every object against the Kubernetes OpenAPI schemas (kubernetes-models), then checks
 // the fields the deployment depends on. kustomize itself is on no registry CI reaches, so the renderer is here;
 // where kubectl is installed its kustomize renders too and the two renderings must be equal.

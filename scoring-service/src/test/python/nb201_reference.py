@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch reference for the deterministic conformance case of shared/spec/nb201-and-mgm.md (section 5).
+"""PyTorch reference for the deterministic conformance case of docs/spec/nb201-and-mgm.md (section 5).
 
 Builds NAS-Bench-201's TinyNetwork (C=16, N=5) in plain PyTorch, initialises it with the spec's sin formula,
 and computes MGM the literal way: n single-sample forward/backward passes in training mode, the n x n Gram

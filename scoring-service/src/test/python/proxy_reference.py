@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""PyTorch reference for the zero-cost NAS proxies of shared/spec/zero-cost-proxies.md.
+"""PyTorch reference for the zero-cost NAS proxies of docs/spec/zero-cost-proxies.md.
 
 Builds NAS-Bench-201's TinyNetwork (pytorch-reference/nb201_torch.py) for each architecture string exactly as written,
-in float64 with the conformance initialisation of shared/spec/nb201-and-mgm.md (section 5), training mode, and
+in float64 with the conformance initialisation of docs/spec/nb201-and-mgm.md (section 5), training mode, and
 prints one JSON line per architecture:
 
     {"architecture": ARCH, "values": {"params": ..., "flops": ..., ...}, "errors": {"synflow": "reason", ...}}

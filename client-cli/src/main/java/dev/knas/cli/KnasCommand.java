@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code bin/knas}: the scoring service from a terminal. Exit codes (the README's table): 0 success, 1 an
+ * {@code bin/knas}: the scoring service from a terminal. Exit codes (docs/guide/cli.md's table): 0 success, 1 an
  * unexpected failure, 2 bad arguments, 3 the service answered with an error status (or some entry of a batch has
  * no value), 4 {@code cache get} found no entry, 5 {@code health} is not SERVING (reachable or not), 6 the service
  * cannot be reached.

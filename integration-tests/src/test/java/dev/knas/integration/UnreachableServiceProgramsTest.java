@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real launchers, {@code bin/knas} and a strategy program, against a service they cannot reach: one line that
- * names the target, the README's exit code, no stack trace and never the token; and, in a network namespace of the
+ * names the target, the documented exit code, no stack trace and never the token; and, in a network namespace of the
  * test's own, a plaintext listener on an address that is not loopback, which must never receive the token.
  */
 class UnreachableServiceProgramsTest {

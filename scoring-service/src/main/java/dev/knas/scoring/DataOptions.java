@@ -32,7 +32,7 @@ public final class DataOptions {
       + "Debian's /usr/share/datasets/fashion-mnist.")
   Path fashionMnistDir;
 
-  @Option(names = "--benchmark-table", description = "NAS-Bench-201's results as CSV (README, \"Benchmark table\")"
+  @Option(names = "--benchmark-table", description = "NAS-Bench-201's results as CSV (docs/guide/fidelities.md, \"Benchmark table\")"
       + " for the benchmark fidelity. Default: <data-dir>/nb201/nb201_accuracy.csv when it exists.")
   Path benchmarkTable;
 

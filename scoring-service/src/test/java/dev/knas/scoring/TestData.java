@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The shared data the tests read in place, located by {@code KNAS_DATA_DIR} (README, "Tests"). Unset: tests that
+ * The shared data the tests read in place, located by {@code KNAS_DATA_DIR} (docs/development/testing.md). Unset: tests that
  * need it are skipped. Set: they fail if the data is not there.
  */
 public final class TestData {

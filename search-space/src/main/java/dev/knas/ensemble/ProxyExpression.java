@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * What architectures are ranked by: one zero-cost proxy ({@code naswot}) or the rank vote of several
- * ({@code ensemble(naswot,synflow,jacov,params)}), as shared/spec/zero-cost-proxies.md defines it. Whether a
+ * ({@code ensemble(naswot,synflow,jacov,params)}), as docs/spec/zero-cost-proxies.md defines it. Whether a
  * name is a proxy the service computes is the service's to say; this only checks the form.
  *
  * @param proxies the proxy names, in the order written: one, or at least two distinct ones for an ensemble

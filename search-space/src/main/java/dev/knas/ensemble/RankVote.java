@@ -7,7 +7,7 @@ import org.apache.commons.math3.stat.ranking.NaturalRanking;
 import org.apache.commons.math3.stat.ranking.TiesStrategy;
 
 /**
- * The unsupervised rank vote of shared/spec/zero-cost-proxies.md over one set of architectures: proxies live on
+ * The unsupervised rank vote of docs/spec/zero-cost-proxies.md over one set of architectures: proxies live on
  * unrelated scales, so each is replaced by its ranks within the set and the ranks are summed.
  *
  * <p>Values are given per architecture of the set, in one order for every proxy and seed. A value that is

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * Fuzzes the text forms of an architecture: the benchmark string ({@link Nb201Architecture#parse}) and what a
  * person types ({@link Nb201Architecture#fromIndexOrString}). Each input is the UTF-8 text itself, so the seeds in
- * {@code ArchitectureStringFuzzTestInputs/} (shared by both tests) are plain text files; README, "Tests", says
+ * {@code ArchitectureStringFuzzTestInputs/} (shared by both tests) are plain text files; docs/development/testing.md says
  * how to fuzz.
  */
 class ArchitectureStringFuzzTest {

@@ -42,7 +42,7 @@ class Nb201ArchitectureTest {
     }
   }
 
-  /** Every index of the benchmark table, when the shared data is configured (README, "Tests"). */
+  /** Every index of the benchmark table, when the shared data is configured (docs/development/testing.md). */
   @Test
   void indexMatchesTheBenchmarkTable() throws Exception {
     String dataDir = System.getenv("KNAS_DATA_DIR");

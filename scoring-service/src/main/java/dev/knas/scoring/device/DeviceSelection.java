@@ -48,7 +48,7 @@ public final class DeviceSelection {
     BigInteger id = gpu.group(1) == null ? BigInteger.ZERO : new BigInteger(gpu.group(1));
     if (id.compareTo(BigInteger.valueOf(gpuCount)) >= 0) {
       throw new DeviceUnavailableException("device " + name + " is not available: " + engineDescription + " sees "
-          + gpuCount + " GPU(s)" + (gpuCount == 0 ? "; this build runs on the CPU (see README, Devices)" : ""));
+          + gpuCount + " GPU(s)" + (gpuCount == 0 ? "; this build runs on the CPU (see docs/operations/devices.md)" : ""));
     }
     return Device.gpu(id.intValueExact());
   }

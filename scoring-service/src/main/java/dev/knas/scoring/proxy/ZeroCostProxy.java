@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A training-free score of a network at initialisation (shared/spec/zero-cost-proxies.md). One class per proxy
+ * A training-free score of a network at initialisation (docs/spec/zero-cost-proxies.md). One class per proxy
  * under {@code proxy.measures}, registered with {@code @AutoService(ZeroCostProxy.class)} so that adding one is
  * adding its file; it reads what it needs from the request's shared passes and returns its value (larger is
  * better). A value that is not finite is that proxy's error, never a score.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Fuzzes request resolution with whatever a client can put on the wire: the input is a serialised
  * ScoreArchitectureRequest (bytes that are not one are skipped), so unknown enum values, unknown fields and
  * every combination of set fields reach the resolver. Seeds in {@code ScoreRequestBytesFuzzTestInputs/} are
- * serialised requests. See {@link ResolutionProperty} for what must hold, README "Tests" for how to fuzz.
+ * serialised requests. See {@link ResolutionProperty} for what must hold, docs/development/testing.md for how to fuzz.
  */
 class ScoreRequestBytesFuzzTest {
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Fuzzes request resolution with requests built field by field: every architecture form, fidelity and option,
  * numbers at the contract's limits, past them and past 2^31 (uint32 fields read as negative ints), doubles that
  * are NaN, infinite or negative, names that are known, near misses or arbitrary. See {@link ResolutionProperty}
- * for what must hold, README "Tests" for how to fuzz. The seeds are fuzzer inputs: what one builds follows the
+ * for what must hold, docs/development/testing.md for how to fuzz. The seeds are fuzzer inputs: what one builds follows the
  * order in which {@link #request} consumes it, so reordering that changes what the seeds test.
  */
 class ScoreRequestFuzzTest {

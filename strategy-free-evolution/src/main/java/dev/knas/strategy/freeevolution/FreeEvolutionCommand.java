@@ -38,7 +38,7 @@ public final class FreeEvolutionCommand extends StrategyCommand {
   @Option(names = "--proxy", defaultValue = "ensemble(naswot,synflow,jacov,params)",
       description = "The fitness: a zero-cost proxy the service computes (bin/knas proxies lists them) or"
           + " ensemble(P1,P2,...), the rank vote of several (the sum of their ranks, an absent value ranking lowest)"
-          + " (default: ${DEFAULT-VALUE}, the vote shared/spec/zero-cost-proxies.md reports best on NAS-Bench-201).")
+          + " (default: ${DEFAULT-VALUE}, the vote docs/spec/zero-cost-proxies.md reports best on NAS-Bench-201).")
   String proxy;
 
   private ScreeningRank rank;
