@@ -25,7 +25,7 @@ class DartsParseFuzzTest {
    * Any text parses or is refused with a bounded one-line message; what parses reads back from both forms, its
    * canonical form is a fixed point, and its mutation is another architecture.
    */
-  @FuzzTest(maxDuration = "30s")
+  @FuzzTest(maxDuration = "10s")
   void parsesOrRefuses(byte[] input) {
     String text = new String(input, StandardCharsets.UTF_8);
     DartsArchitecture architecture;
