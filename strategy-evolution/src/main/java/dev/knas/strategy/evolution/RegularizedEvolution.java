@@ -1,7 +1,7 @@
 package dev.knas.strategy.evolution;
 
-import dev.knas.space.Nb201Architecture;
-import dev.knas.space.Operation;
+import dev.knas.space.nb201.Nb201Architecture;
+import dev.knas.space.nb201.Operation;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.Strategy;

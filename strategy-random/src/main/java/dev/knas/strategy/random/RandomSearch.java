@@ -1,6 +1,6 @@
 package dev.knas.strategy.random;
 
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.Strategy;
