@@ -8,7 +8,7 @@ import dev.knas.cli.correlate.RankAgreement;
 import dev.knas.ensemble.ProxyExpression;
 import dev.knas.ensemble.RankVote;
 import dev.knas.progress.Progress;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.BenchmarkRecord;
 import dev.knas.v1.EvaluationOptions;

@@ -2,7 +2,7 @@ package dev.knas.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import dev.knas.space.SpaceStatistics;
+import dev.knas.space.nb201.SpaceStatistics;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -16,7 +16,7 @@ import dev.knas.v1.LookupScoreResponse;
 import dev.knas.v1.ProxyInfo;
 import dev.knas.v1.ProxyScore;
 import dev.knas.v1.ScoreArchitecturesResult;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.ScoreArchitectureResponse;
 import dev.knas.v1.ShortTrainResult;
 import java.net.ServerSocket;

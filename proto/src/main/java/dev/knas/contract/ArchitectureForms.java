@@ -1,7 +1,7 @@
 package dev.knas.contract;
 
-import dev.knas.space.Nb201Architecture;
-import dev.knas.space.Operation;
+import dev.knas.space.nb201.Nb201Architecture;
+import dev.knas.space.nb201.Operation;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.CellEdges;
 import java.util.ArrayList;

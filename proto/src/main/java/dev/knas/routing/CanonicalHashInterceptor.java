@@ -1,7 +1,7 @@
 package dev.knas.routing;
 
 import dev.knas.contract.ArchitectureForms;
-import dev.knas.space.CanonicalHash;
+import dev.knas.space.nb201.CanonicalHash;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.ComputeGradientKernelRequest;
 import dev.knas.v1.LookupScoreRequest;

@@ -3,8 +3,8 @@ package dev.knas.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.knas.space.CanonicalHash;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.CanonicalHash;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.LookupScoreRequest;
 import dev.knas.v1.ScoreArchitectureRequest;

@@ -11,7 +11,7 @@ import dev.knas.scoring.device.NativeAllocator;
 import dev.knas.scoring.kernel.GradientKernelScorer;
 import dev.knas.scoring.kernel.KernelRequest;
 import dev.knas.scoring.kernel.Precision;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,8 +1,8 @@
 package dev.knas.bench;
 
 import dev.knas.scoring.DataOptions;
-import dev.knas.space.Nb201Architecture;
-import dev.knas.space.Operation;
+import dev.knas.space.nb201.Nb201Architecture;
+import dev.knas.space.nb201.Operation;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.GradientKernelOptions;

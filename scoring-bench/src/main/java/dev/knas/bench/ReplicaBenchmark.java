@@ -1,7 +1,7 @@
 package dev.knas.bench;
 
 import dev.knas.scoring.DataOptions;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.transport.ClientTransport;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;

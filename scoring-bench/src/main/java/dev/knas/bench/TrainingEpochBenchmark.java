@@ -8,7 +8,7 @@ import dev.knas.scoring.kernel.Precision;
 import dev.knas.scoring.training.ShortTraining;
 import dev.knas.scoring.training.TrainingRecipe;
 import dev.knas.scoring.training.TrainingRequest;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.knas.strategy;
 
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 
 /**
  * One architecture a strategy wants scored.

@@ -1,6 +1,6 @@
 package dev.knas.scoring.benchmark;
 
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

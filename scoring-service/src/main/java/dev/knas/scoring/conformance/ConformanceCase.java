@@ -13,7 +13,7 @@ import dev.knas.scoring.kernel.Precision;
 import dev.knas.scoring.network.Nb201Network;
 import dev.knas.scoring.network.Nb201Network.Normalization;
 import dev.knas.scoring.network.ParameterInit;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import java.util.Arrays;
 
 /**

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.knas.scoring.device.DeviceSelection;
 import dev.knas.scoring.kernel.Precision;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -2,7 +2,7 @@ package dev.knas.scoring.kernel;
 
 import ai.djl.Device;
 import dev.knas.scoring.data.Dataset;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 
 /**
  * A validated gradient-kernel computation.

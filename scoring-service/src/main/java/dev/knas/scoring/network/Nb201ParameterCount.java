@@ -1,7 +1,7 @@
 package dev.knas.scoring.network;
 
-import dev.knas.space.Nb201Architecture;
-import dev.knas.space.Operation;
+import dev.knas.space.nb201.Nb201Architecture;
+import dev.knas.space.nb201.Operation;
 
 /**
  * The number of trainable scalars of {@link Nb201Network} for a cell, counted from the spec's layer list (section

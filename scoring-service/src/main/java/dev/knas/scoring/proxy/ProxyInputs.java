@@ -3,7 +3,7 @@ package dev.knas.scoring.proxy;
 import dev.knas.scoring.data.ImageShape;
 import dev.knas.scoring.kernel.Precision;
 import dev.knas.scoring.network.ParameterInit;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 
 /**
  * Everything the proxies of one request are computed from: the (canonical) cell, the image layout, the

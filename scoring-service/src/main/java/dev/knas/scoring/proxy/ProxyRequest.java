@@ -3,7 +3,7 @@ package dev.knas.scoring.proxy;
 import ai.djl.Device;
 import dev.knas.scoring.data.Dataset;
 import dev.knas.scoring.kernel.Precision;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package dev.knas.scoring.request;
 import dev.knas.scoring.benchmark.BenchmarkDataset;
 import dev.knas.scoring.benchmark.BenchmarkTable;
 import dev.knas.scoring.network.Nb201ParameterCount;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;
 import io.grpc.Status;

@@ -1,8 +1,8 @@
 package dev.knas.scoring.request;
 
 import dev.knas.scoring.kernel.KernelRequest;
-import dev.knas.space.CanonicalForm;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.CanonicalForm;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.GradientKernelOptions;

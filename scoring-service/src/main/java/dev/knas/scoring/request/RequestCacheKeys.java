@@ -5,7 +5,7 @@ import dev.knas.scoring.kernel.GradientKernelScorer;
 import dev.knas.scoring.proxy.Need;
 import dev.knas.scoring.proxy.ZeroCostProxy;
 import dev.knas.scoring.training.ShortTraining;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.CacheKey;
 import dev.knas.v1.Fidelity;
 import dev.knas.v1.Precision;

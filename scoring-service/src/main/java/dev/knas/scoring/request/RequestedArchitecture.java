@@ -1,7 +1,7 @@
 package dev.knas.scoring.request;
 
 import dev.knas.contract.ArchitectureForms;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.Architecture;
 
 /** The cell a request names, in whichever of the contract's forms it names it. */

@@ -1,7 +1,7 @@
 package dev.knas.scoring.request;
 
 import dev.knas.contract.FidelityKind;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.CacheKey;
 
 /**

@@ -2,7 +2,7 @@ package dev.knas.scoring.request;
 
 import dev.knas.contract.FidelityKind;
 import dev.knas.scoring.kernel.KernelRequest;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.CacheKey;
 import dev.knas.v1.EvaluationOptions;
 import dev.knas.v1.GradientKernelOptions;

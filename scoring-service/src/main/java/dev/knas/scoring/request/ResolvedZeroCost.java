@@ -3,7 +3,7 @@ package dev.knas.scoring.request;
 import dev.knas.contract.FidelityKind;
 import dev.knas.scoring.proxy.ProxyRequest;
 import dev.knas.scoring.proxy.ZeroCostProxy;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.CacheKey;
 import java.util.List;
 import java.util.stream.Collectors;

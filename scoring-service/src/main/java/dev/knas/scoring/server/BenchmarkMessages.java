@@ -1,7 +1,7 @@
 package dev.knas.scoring.server;
 
 import dev.knas.scoring.request.ResolvedBenchmark;
-import dev.knas.space.CanonicalForm;
+import dev.knas.space.nb201.CanonicalForm;
 import dev.knas.v1.BenchmarkRecord;
 import dev.knas.v1.CacheResult;
 import dev.knas.v1.EvaluationOptions;

@@ -8,7 +8,7 @@ import dev.knas.scoring.request.RequestResolver;
 import dev.knas.scoring.request.Resolved;
 import dev.knas.scoring.request.ResolvedKernel;
 import dev.knas.scoring.request.ResolvedTraining;
-import dev.knas.space.CanonicalForm;
+import dev.knas.space.nb201.CanonicalForm;
 import dev.knas.v1.ComputeGradientKernelRequest;
 import dev.knas.v1.ComputeGradientKernelResponse;
 import dev.knas.v1.Fidelity;

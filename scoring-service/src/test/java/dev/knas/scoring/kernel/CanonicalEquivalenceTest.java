@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.Device;
 import dev.knas.scoring.data.Dataset;
 import dev.knas.scoring.data.SyntheticImages;
-import dev.knas.space.CanonicalForm;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.CanonicalForm;
+import dev.knas.space.nb201.Nb201Architecture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

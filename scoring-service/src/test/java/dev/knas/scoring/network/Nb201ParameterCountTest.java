@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.knas.scoring.benchmark.BenchmarkDataset;
 import dev.knas.scoring.data.ImageShape;
-import dev.knas.space.Nb201Architecture;
-import dev.knas.space.Operation;
+import dev.knas.space.nb201.Nb201Architecture;
+import dev.knas.space.nb201.Operation;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knas.scoring.training.TrainingRecipe;
-import dev.knas.space.CanonicalForm;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.CanonicalForm;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.CacheKey;
 import dev.knas.v1.ScoreArchitectureRequest;
 import io.grpc.Status;

@@ -3,7 +3,7 @@ package dev.knas.scoring.request;
 import dev.knas.scoring.benchmark.BenchmarkTable;
 import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.device.DeviceSelection;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

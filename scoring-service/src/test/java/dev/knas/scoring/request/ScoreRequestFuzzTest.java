@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.knas.scoring.proxy.ProxyRegistry;
 import dev.knas.scoring.proxy.ZeroCostProxy;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.CellEdges;
 import dev.knas.v1.EvaluationOptions;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knas.scoring.TestData;
 import dev.knas.scoring.testing.InProcessService;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.BenchmarkRecord;
 import dev.knas.v1.EvaluationOptions;

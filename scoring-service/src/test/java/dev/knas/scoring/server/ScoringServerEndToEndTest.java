@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knas.scoring.testing.InProcessService;
-import dev.knas.space.CanonicalForm;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.CanonicalForm;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.CacheStats;
 import dev.knas.v1.ExportCacheRequest;

@@ -9,7 +9,7 @@ import ai.djl.Device;
 import dev.knas.scoring.data.Dataset;
 import dev.knas.scoring.data.SyntheticImages;
 import dev.knas.scoring.kernel.Precision;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

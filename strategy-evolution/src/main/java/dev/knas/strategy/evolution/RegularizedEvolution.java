@@ -1,7 +1,7 @@
 package dev.knas.strategy.evolution;
 
-import dev.knas.space.Nb201Architecture;
-import dev.knas.space.Operation;
+import dev.knas.space.nb201.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Space;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.Strategy;
@@ -16,12 +16,15 @@ import java.util.SplittableRandom;
  * Regularized (aging) evolution, Real et al. 2019, as NAS-Bench-201 runs it (REA): the population is first
  * filled with random architectures; then each proposal is a mutation of the best of a tournament of
  * {@code sampleSize} members drawn at random (with replacement) from the population, and each scored child joins
- * the population while its oldest member leaves. A mutation gives one random edge a different operation.
+ * the population while its oldest member leaves. Draws and mutations are the space's ({@link Nb201Space}): a
+ * mutation gives one random edge a different operation.
  */
 public final class RegularizedEvolution implements Strategy {
 
   /** A scored member of the population. */
   public record Member(Nb201Architecture architecture, double score) {}
+
+  private static final Nb201Space SPACE = new Nb201Space();
 
   private final SplittableRandom random;
   private final int populationSize;
@@ -46,7 +49,7 @@ public final class RegularizedEvolution implements Strategy {
   @Override
   public Optional<Proposal> ask() {
     if (next < populationSize) {
-      return Optional.of(propose(Nb201Architecture.fromIndex(random.nextInt(Nb201Architecture.COUNT))));
+      return Optional.of(propose(SPACE.sample(random)));
     }
     if (population.size() < populationSize) {
       return Optional.empty();
@@ -80,14 +83,9 @@ public final class RegularizedEvolution implements Strategy {
     return List.copyOf(population);
   }
 
-  /** {@code parent} with one uniformly chosen edge set to a different, uniformly chosen operation. */
+  /** The space's mutation of {@code parent}: one uniformly chosen edge set to a different operation. */
   public static Nb201Architecture mutate(Nb201Architecture parent, SplittableRandom random) {
-    List<Operation> ops = new ArrayList<>(parent.ops());
-    int edge = random.nextInt(ops.size());
-    List<Operation> others = new ArrayList<>(List.of(Operation.values()));
-    others.remove(ops.get(edge));
-    ops.set(edge, others.get(random.nextInt(others.size())));
-    return new Nb201Architecture(ops);
+    return SPACE.mutate(parent, random);
   }
 
   private Proposal propose(Nb201Architecture architecture) {

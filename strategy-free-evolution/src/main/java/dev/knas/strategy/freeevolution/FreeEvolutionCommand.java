@@ -1,6 +1,6 @@
 package dev.knas.strategy.freeevolution;
 
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.strategy.Strategy;
 import dev.knas.strategy.runner.StrategyCommand;
 import dev.knas.strategy.screening.ScreeningRank;

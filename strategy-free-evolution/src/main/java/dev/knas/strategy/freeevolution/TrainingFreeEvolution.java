@@ -1,11 +1,11 @@
 package dev.knas.strategy.freeevolution;
 
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Space;
 import dev.knas.strategy.Outcome;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.Strategy;
-import dev.knas.strategy.evolution.RegularizedEvolution;
 import dev.knas.strategy.screening.ScreeningRank;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,6 +40,8 @@ public final class TrainingFreeEvolution implements Strategy {
 
   /** Mutations of a parent tried before drawing an unscreened architecture at random instead. */
   private static final int MUTATION_TRIES = 50;
+
+  private static final Nb201Space SPACE = new Nb201Space();
 
   private record Screened(Nb201Architecture architecture, Map<String, Double> proxies) {}
 
@@ -164,7 +166,7 @@ public final class TrainingFreeEvolution implements Strategy {
   /** A one-edge mutation of {@code parent} not screened before, else an unscreened random architecture. */
   private Nb201Architecture child(Nb201Architecture parent) {
     for (int i = 0; i < MUTATION_TRIES; i++) {
-      Nb201Architecture child = RegularizedEvolution.mutate(parent, random);
+      Nb201Architecture child = SPACE.mutate(parent, random);
       if (!proposed.contains(child.index())) {
         return child;
       }

@@ -1,6 +1,6 @@
 package dev.knas.strategy.knas;
 
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.strategy.Outcome;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;

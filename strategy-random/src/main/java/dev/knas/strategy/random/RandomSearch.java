@@ -1,6 +1,6 @@
 package dev.knas.strategy.random;
 
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Space;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.Strategy;
@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
  * NAS-Bench-201's baseline), evaluated at the search's fidelity; the runner keeps the best.
  */
 public final class RandomSearch implements Strategy {
+
+  private static final Nb201Space SPACE = new Nb201Space();
 
   private final SplittableRandom random;
   private long next;
@@ -27,8 +29,7 @@ public final class RandomSearch implements Strategy {
 
   @Override
   public Optional<Proposal> ask() {
-    return Optional.of(new Proposal(next++, Nb201Architecture.fromIndex(random.nextInt(Nb201Architecture.COUNT)),
-        Stage.EVALUATION));
+    return Optional.of(new Proposal(next++, SPACE.sample(random), Stage.EVALUATION));
   }
 
   @Override

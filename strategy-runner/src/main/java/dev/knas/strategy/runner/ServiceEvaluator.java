@@ -1,8 +1,8 @@
 package dev.knas.strategy.runner;
 
 import dev.knas.contract.FidelityKind;
-import dev.knas.space.CanonicalForm;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.CanonicalForm;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
 import dev.knas.strategy.screening.ScreeningRank;

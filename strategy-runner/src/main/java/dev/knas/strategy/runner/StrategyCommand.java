@@ -2,7 +2,7 @@ package dev.knas.strategy.runner;
 
 import dev.knas.contract.FidelityKind;
 import dev.knas.progress.Progress;
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.strategy.Strategy;
 import dev.knas.strategy.screening.ScreeningRank;
 import dev.knas.telemetry.Telemetry;

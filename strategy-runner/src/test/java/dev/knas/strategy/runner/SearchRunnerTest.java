@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.strategy.Outcome;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;

@@ -7,7 +7,7 @@ import dev.knas.scoring.data.DatasetCatalog;
 import dev.knas.scoring.kernel.GradientKernelScorer;
 import dev.knas.scoring.kernel.KernelRequest;
 import dev.knas.scoring.kernel.Precision;
-import dev.knas.space.CanonicalForm;
+import dev.knas.space.nb201.CanonicalForm;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.knas.scoring.proxy.measures;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.knas.space.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Architecture;
 import org.junit.jupiter.api.Test;
 
 class ParamsTest {

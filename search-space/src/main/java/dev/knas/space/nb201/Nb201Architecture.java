@@ -1,5 +1,7 @@
-package dev.knas.space;
+package dev.knas.space.nb201;
 
+import dev.knas.space.InputExcerpt;
+import dev.knas.space.SpaceArchitecture;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,7 +9,7 @@ import java.util.List;
  * A NAS-Bench-201 cell: one operation per edge, in {@link Edge#CANONICAL_ORDER}. Immutable; the three forms a
  * caller may hold (benchmark string, six ops, benchmark index) all resolve to this.
  */
-public record Nb201Architecture(List<Operation> ops) {
+public record Nb201Architecture(List<Operation> ops) implements SpaceArchitecture {
 
   /** Number of architectures in the space: five operations on each of six edges. */
   public static final int COUNT = 15_625;
@@ -16,16 +18,20 @@ public record Nb201Architecture(List<Operation> ops) {
   public static final int NODES = 4;
 
   public Nb201Architecture {
-    if (ops.size() != Edge.CANONICAL_ORDER.size()) {
-      throw new IllegalArgumentException(
-          "a cell has exactly " + Edge.CANONICAL_ORDER.size() + " edge operations, got " + ops.size());
-    }
+    requireOneOpPerEdge(ops.size());
     for (int e = 0; e < ops.size(); e++) {
       if (ops.get(e) == null) {
         throw new IllegalArgumentException("edge " + Edge.CANONICAL_ORDER.get(e) + " has no operation");
       }
     }
     ops = List.copyOf(ops);
+  }
+
+  private static void requireOneOpPerEdge(int count) {
+    if (count != Edge.CANONICAL_ORDER.size()) {
+      throw new IllegalArgumentException(
+          "a cell has exactly " + Edge.CANONICAL_ORDER.size() + " edge operations, got " + count);
+    }
   }
 
   /** Every edge the same operation (e.g. the all-{@code nor_conv_3x3} network). */
@@ -97,6 +103,25 @@ public record Nb201Architecture(List<Operation> ops) {
     return new Nb201Architecture(List.of(ops));
   }
 
+  /**
+   * Parses the six-op form: operation names in {@link Edge#CANONICAL_ORDER} separated by commas, e.g.
+   * {@code nor_conv_3x3, nor_conv_3x3, avg_pool_3x3, skip_connect, nor_conv_3x3, skip_connect}. Errors name the
+   * offending edge.
+   */
+  public static Nb201Architecture parseOps(String text) {
+    String[] names = text.split(",", -1);
+    requireOneOpPerEdge(names.length);
+    List<Operation> ops = new ArrayList<>(names.length);
+    for (int e = 0; e < names.length; e++) {
+      try {
+        ops.add(Operation.fromBenchmarkName(names[e].strip()));
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException("edge " + Edge.CANONICAL_ORDER.get(e) + ": " + ex.getMessage());
+      }
+    }
+    return new Nb201Architecture(ops);
+  }
+
   /** What a person types: a benchmark index (digits only) or a benchmark string. */
   public static Nb201Architecture fromIndexOrString(String text) {
     String t = text.strip();
@@ -151,6 +176,17 @@ public record Nb201Architecture(List<Operation> ops) {
       result.add(new Nb201Architecture(List.of(ops)));
     }
     return result;
+  }
+
+  @Override
+  public String space() {
+    return Nb201Space.NAME;
+  }
+
+  /** The benchmark string form, the space's first. */
+  @Override
+  public String text() {
+    return toBenchmarkString();
   }
 
   @Override

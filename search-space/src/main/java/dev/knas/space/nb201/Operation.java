@@ -1,5 +1,6 @@
-package dev.knas.space;
+package dev.knas.space.nb201;
 
+import dev.knas.space.InputExcerpt;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 

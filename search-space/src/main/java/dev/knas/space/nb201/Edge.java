@@ -1,4 +1,4 @@
-package dev.knas.space;
+package dev.knas.space.nb201;
 
 import java.util.List;
 
