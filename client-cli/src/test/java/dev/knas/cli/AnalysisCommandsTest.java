@@ -76,7 +76,8 @@ class AnalysisCommandsTest {
   @Test
   void scoreStreamsAFileOfArchitectures() throws Exception {
     Path file = temp.resolve("architectures.txt");
-    Files.write(file, List.of("# three good, one bad", "1", "", "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+    Files.write(file, List.of("# three good, one bad", "1", "",
+        "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|",
         "not-an-architecture", "7777"));
     CliRun run = knas("score", "--arch", file.toString(), "--fidelity", "benchmark", "--json");
     assertEquals(3, run.exitCode(), run.err());

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The exit codes of docs/guide/cli.md, each case against a real gRPC server with the standard health service on loopback
- * (plaintext, TLS, mutual TLS; certificates made at test time): bad arguments 2, not serving 5, and 6 for a
+ * The exit codes of docs/guide/cli.md, each case against a real gRPC server with the standard health service on
+ * loopback (plaintext, TLS, mutual TLS; certificates made at test time): bad arguments 2, not serving 5, and 6 for a
  * service that cannot be reached, each failure one line that names the target and never the token.
  */
 class ExitCodesTest {

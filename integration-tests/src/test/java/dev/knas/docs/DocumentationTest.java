@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The docs point only at what exists: every relative link of every Markdown file of the repository leads to a
  * file or folder (and to a heading of it, when the link names one, with GitHub's heading anchors), and every
- * path quoted in backticks that starts at one of the repository's own top-level folders exists. Code blocks are
+ * path quoted in backticks that starts at one of the repository's top-level folders, or at a folder beside the
+ * document, exists. Code blocks are
  * commands and their output, not references, so they are not read. Tests run from the repository root.
  */
 class DocumentationTest {
@@ -40,7 +41,7 @@ class DocumentationTest {
 
   private static final Pattern LINK = Pattern.compile("!?\\[[^\\]]*]\\(([^)\\s]+)\\)");
   private static final Pattern CODE_SPAN = Pattern.compile("`([^`\\n]+)`");
-  /** A path with a placeholder in it: a glob, {@code <module>}, {@code $VAR}, {@code strategy-NAME}, {@code YourProxy}. */
+  /** A path with a placeholder: a glob, {@code <module>}, {@code $VAR}, {@code strategy-NAME}, {@code YourProxy}. */
   private static final Pattern PLACEHOLDER = Pattern.compile(
       "[*<>{}$]|\\.\\.\\.|(^|[/-])[A-Z][A-Z_]+([/.-]|$)|(^|/)Your[A-Z]");
 
@@ -82,12 +83,15 @@ class DocumentationTest {
       while (span.find()) {
         String path = span.group(1).replaceAll("[:,.]$", "");
         String first = path.split("/", 2)[0];
-        if (!path.contains("/") || path.contains(" ") || !topLevel.contains(first)
+        // From the repository root when it starts at one of its folders, else from the document's own folder.
+        Path base = topLevel.contains(first) ? ROOT : doc.getParent();
+        if (!path.contains("/") || path.contains(" ") || first.isEmpty() || first.startsWith(".")
+            || !Files.exists(base.resolve(first))
             || PLACEHOLDER.matcher(path).find() || MADE_BY_BUILD_OR_RUN.contains(path)
             || path.contains("/target/")) {
           continue;
         }
-        if (!Files.exists(ROOT.resolve(path))) {
+        if (!Files.exists(base.resolve(path))) {
           missing.add(ROOT.relativize(doc) + ": `" + path + "`");
         }
       }

@@ -47,8 +47,8 @@ public final class ProcessBenchmark implements Callable<Integer> {
     for (int i = 0; i < starts; i++) {
       List<String> args = new ArrayList<>(List.of("--default-dataset", "cifar10"));
       data.arguments().forEach(args::add);
-      try (ServiceProcess service = ServiceProcess.start(Files.createTempDirectory("knas-bench-process"), threads,
-          args)) {
+      try (BenchmarkedService service =
+          BenchmarkedService.start(Files.createTempDirectory("knas-bench-process"), threads, args)) {
         seconds[i] = service.awaitServing();
         // Two cache misses in a row (different seeds): the first pays whatever start-up left undone.
         first[i] = timedScore(service, 2 * i);
@@ -78,7 +78,7 @@ public final class ProcessBenchmark implements Callable<Integer> {
   }
 
   /** Client wall seconds of one MGM request (all-nor_conv_3x3, n = 50, CIFAR-10) with {@code seed}. */
-  private static double timedScore(ServiceProcess service, int seed) {
+  private static double timedScore(BenchmarkedService service, int seed) {
     long start = System.nanoTime();
     ScoringServiceGrpc.newBlockingStub(service.channel()).withDeadlineAfter(5, TimeUnit.MINUTES)
         .scoreArchitecture(ScoreArchitectureRequest.newBuilder()

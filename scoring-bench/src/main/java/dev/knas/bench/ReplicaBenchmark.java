@@ -79,7 +79,7 @@ public final class ReplicaBenchmark implements Callable<Integer> {
     List<String> lossRows = new ArrayList<>();
     for (int replicas = 1; replicas <= maxReplicas; replicas++) {
       int threads = Math.max(1, cores / replicas);
-      List<ServiceProcess> services = start(replicas, threads);
+      List<BenchmarkedService> services = start(replicas, threads);
       try {
         String target = services.stream().map(s -> "127.0.0.1:" + s.port()).collect(Collectors.joining(","));
         ManagedChannel channel = ClientTransport.PLAINTEXT.channelBuilder(target).build();
@@ -102,7 +102,7 @@ public final class ReplicaBenchmark implements Callable<Integer> {
           channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
       } finally {
-        for (ServiceProcess service : services) {
+        for (BenchmarkedService service : services) {
           service.close();
         }
       }
@@ -125,14 +125,14 @@ public final class ReplicaBenchmark implements Callable<Integer> {
     return indices.stream().map(i -> Architecture.newBuilder().setNb201Index(i).build()).toList();
   }
 
-  private List<ServiceProcess> start(int replicas, int threads) throws Exception {
+  private List<BenchmarkedService> start(int replicas, int threads) throws Exception {
     List<String> args = new ArrayList<>(List.of("--default-dataset", dataset));
     data.arguments().forEach(args::add);
-    List<ServiceProcess> services = new ArrayList<>();
+    List<BenchmarkedService> services = new ArrayList<>();
     for (int i = 0; i < replicas; i++) {
-      services.add(ServiceProcess.start(Files.createTempDirectory("knas-bench-replica"), threads, args));
+      services.add(BenchmarkedService.start(Files.createTempDirectory("knas-bench-replica"), threads, args));
     }
-    for (ServiceProcess service : services) {
+    for (BenchmarkedService service : services) {
       service.awaitServing();
     }
     return services;
@@ -161,7 +161,7 @@ public final class ReplicaBenchmark implements Callable<Integer> {
     }
   }
 
-  private static String entries(List<ServiceProcess> services) {
+  private static String entries(List<BenchmarkedService> services) {
     return services.stream().map(s -> Long.toString(ScoreCacheServiceGrpc.newBlockingStub(s.channel())
             .withDeadlineAfter(30, TimeUnit.SECONDS).getCacheStats(GetCacheStatsRequest.getDefaultInstance())
             .getEntries()))

@@ -54,7 +54,7 @@ public final class RequestResolver {
           request.getOptions());
       case FIDELITY_ZERO_COST -> zeroCost.resolve(request.hasArchitecture(), request.getArchitecture(),
           request.getOptions(), request.getZeroCost(), request.getGradientKernel());
-      default -> throw RequestException.invalid("fidelity", "unknown value " + request.getFidelityValue());
+      case UNRECOGNIZED -> throw RequestException.invalid("fidelity", "unknown value " + request.getFidelityValue());
     };
   }
 

@@ -1,7 +1,6 @@
 package dev.knas.space.nb201;
 
 import com.google.auto.service.AutoService;
-import dev.knas.space.InputExcerpt;
 import dev.knas.space.SearchSpace;
 import dev.knas.space.SpaceArchitecture;
 import java.math.BigInteger;
@@ -107,8 +106,8 @@ public final class Nb201Space implements SearchSpace {
     if (architecture instanceof Nb201Architecture cell) {
       return cell;
     }
-    throw new IllegalArgumentException(
-        InputExcerpt.quoted(architecture.text()) + " is an architecture of space " + architecture.space() + ", not " + NAME);
+    throw new IllegalArgumentException("an architecture of space '" + architecture.space() + "', not '" + NAME
+        + "'");
   }
 
   private static String edgeOrder() {

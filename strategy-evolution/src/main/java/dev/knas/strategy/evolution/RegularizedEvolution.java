@@ -62,7 +62,7 @@ public final class RegularizedEvolution implements Strategy {
         parent = candidate;
       }
     }
-    return Optional.of(propose(mutate(parent.architecture(), random)));
+    return Optional.of(propose(SPACE.mutate(parent.architecture(), random)));
   }
 
   @Override
@@ -81,11 +81,6 @@ public final class RegularizedEvolution implements Strategy {
   /** The population, oldest first. */
   public List<Member> population() {
     return List.copyOf(population);
-  }
-
-  /** The space's mutation of {@code parent}: one uniformly chosen edge set to a different operation. */
-  public static Nb201Architecture mutate(Nb201Architecture parent, SplittableRandom random) {
-    return SPACE.mutate(parent, random);
   }
 
   private Proposal propose(Nb201Architecture architecture) {

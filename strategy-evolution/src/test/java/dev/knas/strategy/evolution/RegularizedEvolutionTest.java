@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.knas.space.nb201.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Space;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ class RegularizedEvolutionTest {
     int[] edgesChanged = new int[6];
     for (int i = 0; i < 5000; i++) {
       Nb201Architecture parent = Nb201Architecture.fromIndex(random.nextInt(Nb201Architecture.COUNT));
-      Nb201Architecture child = RegularizedEvolution.mutate(parent, random);
+      Nb201Architecture child = new Nb201Space().mutate(parent, random);
       int differing = 0;
       for (int e = 0; e < 6; e++) {
         if (parent.ops().get(e) != child.ops().get(e)) {

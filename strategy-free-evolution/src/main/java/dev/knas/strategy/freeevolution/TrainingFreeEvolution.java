@@ -176,9 +176,9 @@ public final class TrainingFreeEvolution implements Strategy {
 
   private Nb201Architecture unscreened() {
     while (true) {
-      int index = random.nextInt(Nb201Architecture.COUNT);
-      if (!proposed.contains(index)) {
-        return Nb201Architecture.fromIndex(index);
+      Nb201Architecture draw = SPACE.sample(random);
+      if (!proposed.contains(draw.index())) {
+        return draw;
       }
     }
   }

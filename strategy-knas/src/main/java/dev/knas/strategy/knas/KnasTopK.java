@@ -1,6 +1,7 @@
 package dev.knas.strategy.knas;
 
 import dev.knas.space.nb201.Nb201Architecture;
+import dev.knas.space.nb201.Nb201Space;
 import dev.knas.strategy.Outcome;
 import dev.knas.strategy.Proposal;
 import dev.knas.strategy.Stage;
@@ -27,6 +28,8 @@ public final class KnasTopK implements Strategy {
 
   private record Screened(Proposal proposal, Map<String, Double> proxies) {}
 
+  private static final Nb201Space SPACE = new Nb201Space();
+
   private final int candidates;
   private final int topK;
   private final ScreeningRank rank;
@@ -47,9 +50,9 @@ public final class KnasTopK implements Strategy {
     SplittableRandom random = new SplittableRandom(seed);
     Set<Integer> seen = new HashSet<>();
     while (draws.size() < candidates) {
-      int index = random.nextInt(Nb201Architecture.COUNT);
-      if (seen.add(index)) {
-        draws.add(Nb201Architecture.fromIndex(index));
+      Nb201Architecture draw = SPACE.sample(random);
+      if (seen.add(draw.index())) {
+        draws.add(draw);
       }
     }
   }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A scoring service the benchmarks start as a fresh OS process, the way {@code bin/scoring-service} starts it
  * (this JVM's class path, DJL offline), on a free loopback port with its own store under {@code work}.
  */
-final class ServiceProcess implements AutoCloseable {
+final class BenchmarkedService implements AutoCloseable {
 
   private final Process process;
   private final Path work;
@@ -26,14 +26,14 @@ final class ServiceProcess implements AutoCloseable {
   private ManagedChannel channel;
   private int port;
 
-  private ServiceProcess(Process process, Path work, long startNanos) {
+  private BenchmarkedService(Process process, Path work, long startNanos) {
     this.process = process;
     this.work = work;
     this.startNanos = startNanos;
   }
 
   /** Starts the service with {@code engineThreads} intra-op threads and extra {@code args}. */
-  static ServiceProcess start(Path work, int engineThreads, List<String> args) throws IOException {
+  static BenchmarkedService start(Path work, int engineThreads, List<String> args) throws IOException {
     Files.createDirectories(work);
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
@@ -45,7 +45,7 @@ final class ServiceProcess implements AutoCloseable {
         .redirectOutput(work.resolve("log").toFile());
     builder.environment().put("DJL_OFFLINE", "true");
     long start = System.nanoTime();
-    return new ServiceProcess(builder.start(), work, start);
+    return new BenchmarkedService(builder.start(), work, start);
   }
 
   /** Waits for health SERVING and returns the seconds since the process started. */
