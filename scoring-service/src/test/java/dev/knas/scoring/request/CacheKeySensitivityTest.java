@@ -17,7 +17,6 @@ import dev.knas.v1.ShortTrainingOptions;
 import dev.knas.v1.ZeroCostOptions;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -51,8 +50,8 @@ class CacheKeySensitivityTest {
   @BeforeEach
   void resolver() throws IOException {
     Path fashion = Files.createDirectories(temp.resolve("fashion-mnist"));
-    writeIdx(fashion, "train", 16);
-    writeIdx(fashion, "t10k", 4);
+    ResolverFixture.writeIdx(fashion, "train", 16);
+    ResolverFixture.writeIdx(fashion, "t10k", 4);
     resolver = new RequestResolver(new DatasetCatalog(Optional.empty(), Optional.empty(), Optional.of(fashion)),
         "synthetic", new DeviceSelection(0, "test engine"), Optional.empty());
   }
@@ -181,20 +180,6 @@ class CacheKeySensitivityTest {
   private static RequestResolver resolverFor(Path cifar) {
     return new RequestResolver(new DatasetCatalog(Optional.empty(), Optional.of(cifar), Optional.empty()),
         "cifar10", new DeviceSelection(0, "test engine"), Optional.empty());
-  }
-
-  /** An IDX pair of {@code count} 28 x 28 images, image i filled with i and labelled i mod 10. */
-  private static void writeIdx(Path dir, String split, int count) throws IOException {
-    ByteBuffer images = ByteBuffer.allocate(16 + count * 784).putInt(0x803).putInt(count).putInt(28).putInt(28);
-    ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(0x801).putInt(count);
-    for (int i = 0; i < count; i++) {
-      for (int p = 0; p < 784; p++) {
-        images.put((byte) i);
-      }
-      labels.put((byte) (i % 10));
-    }
-    Files.write(dir.resolve(split + "-images-idx3-ubyte"), images.array());
-    Files.write(dir.resolve(split + "-labels-idx1-ubyte"), labels.array());
   }
 
   /** Six CIFAR files of two records each, every pixel {@code fill}. */

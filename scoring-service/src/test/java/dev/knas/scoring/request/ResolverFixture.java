@@ -48,7 +48,7 @@ public final class ResolverFixture {
   }
 
   /** An IDX pair of {@code count} 28 x 28 images, image i filled with i and labelled i mod 10. */
-  private static void writeIdx(Path dir, String split, int count) throws IOException {
+  static void writeIdx(Path dir, String split, int count) throws IOException {
     ByteBuffer images = ByteBuffer.allocate(16 + count * 784).putInt(0x803).putInt(count).putInt(28).putInt(28);
     ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(0x801).putInt(count);
     for (int i = 0; i < count; i++) {
