@@ -3,6 +3,7 @@ package dev.knas.scoring.request;
 import dev.knas.scoring.benchmark.BenchmarkDataset;
 import dev.knas.scoring.benchmark.BenchmarkTable;
 import dev.knas.scoring.network.Nb201ParameterCount;
+import dev.knas.space.nb201.CanonicalForm;
 import dev.knas.space.nb201.Nb201Architecture;
 import dev.knas.v1.Architecture;
 import dev.knas.v1.EvaluationOptions;
@@ -41,7 +42,7 @@ final class BenchmarkLookup {
     // The requested cell's own count (not its canonical form's), as NAS-Bench-201 reports it per data set.
     long parameters = BenchmarkDataset.named(dataset)
         .map(d -> Nb201ParameterCount.of(requested, d.shape().channels(), d.classes())).orElse(0L);
-    return new ResolvedBenchmark(requested, dataset, row, validated ? "validation_accuracy" : "test_accuracy",
-        value, parameters, table.path());
+    return new ResolvedBenchmark(requested, CanonicalForm.of(requested), dataset, row,
+        validated ? "validation_accuracy" : "test_accuracy", value, parameters, table.path());
   }
 }

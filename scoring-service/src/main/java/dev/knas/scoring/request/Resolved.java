@@ -13,6 +13,9 @@ public sealed interface Resolved permits ResolvedKernel, ResolvedTraining, Resol
   /** The architecture as the request named it (computations run on its canonical form). */
   Nb201Architecture requested();
 
+  /** The canonical form of {@link #requested}, computed once during resolution. */
+  Nb201Architecture canonical();
+
   /** The fidelity telemetry and logs name the request by. */
   FidelityKind fidelity();
 

@@ -7,8 +7,8 @@ import dev.knas.v1.CacheKey;
 import java.nio.file.Path;
 
 /** A benchmark lookup: the table row of the requested architecture itself, and the metric answered. */
-public record ResolvedBenchmark(Nb201Architecture requested, String dataset, BenchmarkTable.Row row, String metric,
-    double value, long parameterCount, Path table) implements Resolved {
+public record ResolvedBenchmark(Nb201Architecture requested, Nb201Architecture canonical, String dataset,
+    BenchmarkTable.Row row, String metric, double value, long parameterCount, Path table) implements Resolved {
 
   @Override
   public FidelityKind fidelity() {

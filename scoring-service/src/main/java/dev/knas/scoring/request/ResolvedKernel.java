@@ -15,6 +15,11 @@ public record ResolvedKernel(Nb201Architecture requested, KernelRequest request,
     GradientKernelOptions effectiveKernelOptions, CacheKey cacheKey) implements Resolved {
 
   @Override
+  public Nb201Architecture canonical() {
+    return request.cell();
+  }
+
+  @Override
   public FidelityKind fidelity() {
     return FidelityKind.GRADIENT_KERNEL;
   }

@@ -12,6 +12,11 @@ public record ResolvedTraining(Nb201Architecture requested, TrainingRequest requ
     ShortTrainingOptions effectiveTraining, CacheKey cacheKey) implements Resolved {
 
   @Override
+  public Nb201Architecture canonical() {
+    return request.cell();
+  }
+
+  @Override
   public FidelityKind fidelity() {
     return FidelityKind.SHORT_TRAINING;
   }

@@ -16,6 +16,11 @@ public record ResolvedZeroCost(Nb201Architecture requested, ProxyRequest request
     implements Resolved {
 
   @Override
+  public Nb201Architecture canonical() {
+    return request.cell();
+  }
+
+  @Override
   public FidelityKind fidelity() {
     return FidelityKind.ZERO_COST;
   }

@@ -1,7 +1,6 @@
 package dev.knas.scoring.server;
 
 import dev.knas.scoring.request.ResolvedBenchmark;
-import dev.knas.space.nb201.CanonicalForm;
 import dev.knas.v1.BenchmarkRecord;
 import dev.knas.v1.CacheResult;
 import dev.knas.v1.EvaluationOptions;
@@ -28,7 +27,7 @@ final class BenchmarkMessages {
         .build();
     return ScoreArchitectureResponse.newBuilder()
         .setArchitecture(ArchitectureMessages.describe(lookup.requested(), lookup.parameterCount()).toBuilder()
-            .setCanonical(CanonicalForm.of(lookup.requested()).toBenchmarkString()))
+            .setCanonical(lookup.canonical().toBenchmarkString()))
         .setFidelity(Fidelity.FIDELITY_BENCHMARK)
         .setValue(lookup.value())
         .setMetric(lookup.metric())

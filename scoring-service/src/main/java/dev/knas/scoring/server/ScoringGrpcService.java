@@ -8,7 +8,6 @@ import dev.knas.scoring.request.RequestResolver;
 import dev.knas.scoring.request.Resolved;
 import dev.knas.scoring.request.ResolvedKernel;
 import dev.knas.scoring.request.ResolvedTraining;
-import dev.knas.space.nb201.CanonicalForm;
 import dev.knas.v1.ComputeGradientKernelRequest;
 import dev.knas.v1.ComputeGradientKernelResponse;
 import dev.knas.v1.Fidelity;
@@ -149,7 +148,7 @@ final class ScoringGrpcService extends ScoringServiceGrpc.ScoringServiceImplBase
     long start = System.nanoTime();
     Span span = Span.current();
     String fidelity = request.fidelity().recordName();
-    String canonical = CanonicalForm.of(request.requested()).toBenchmarkString();
+    String canonical = request.canonical().toBenchmarkString();
     span.setAttribute(ServiceTelemetry.FIDELITY, fidelity);
     span.setAttribute(ServiceTelemetry.ARCHITECTURE, canonical);
     work.whenComplete((result, error) -> {

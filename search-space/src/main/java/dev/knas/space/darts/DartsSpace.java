@@ -3,13 +3,10 @@ package dev.knas.space.darts;
 import com.google.auto.service.AutoService;
 import dev.knas.space.InputExcerpt;
 import dev.knas.space.SearchSpace;
+import dev.knas.space.Sha256Hex;
 import dev.knas.space.SpaceArchitecture;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -97,12 +94,7 @@ public final class DartsSpace implements SearchSpace {
   /** SHA-256 of "darts:" and the canonical architecture's genotype text, so no other space's hash can equal it. */
   @Override
   public String canonicalHash(SpaceArchitecture architecture) {
-    byte[] canonical = (NAME + ":" + canonical(architecture).text()).getBytes(StandardCharsets.UTF_8);
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no SHA-256", e);
-    }
+    return Sha256Hex.of(NAME + ":" + canonical(architecture).text());
   }
 
   /**

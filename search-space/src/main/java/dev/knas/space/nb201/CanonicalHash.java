@@ -1,9 +1,6 @@
 package dev.knas.space.nb201;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.knas.space.Sha256Hex;
 
 /**
  * The canonical-architecture hash: lower-case hex SHA-256 of the UTF-8 benchmark string of a cell's canonical
@@ -15,11 +12,6 @@ public final class CanonicalHash {
   private CanonicalHash() {}
 
   public static String of(Nb201Architecture cell) {
-    try {
-      byte[] canonical = CanonicalForm.of(cell).toBenchmarkString().getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no SHA-256", e);
-    }
+    return Sha256Hex.of(CanonicalForm.of(cell).toBenchmarkString());
   }
 }
